@@ -1,0 +1,119 @@
+import type { IdentifierHasher } from "../identity/hash.js";
+import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
+import { evaluate, lookbackMs } from "../engine.js";
+import { newId } from "../ids.js";
+import { KeyedLock } from "../keyed-lock.js";
+import type { Ruleset } from "../rules/ruleset.js";
+import type { RuleContext } from "../rules/types.js";
+import type { AttemptRecord, GraylistEntry, HistoryEntry, SessionRecord, Store } from "../store/types.js";
+import type { TokenService, TokenStatus } from "../token.js";
+import type { AssessAnswer } from "./answer.js";
+import { identifierHashes } from "./identities.js";
+import type { AssessRequest } from "./request.js";
+
+export interface SiteRules {
+  siteKey: string;
+  live: { name: string; ruleset: Ruleset };
+  shadow: { name: string; ruleset: Ruleset }[];
+}
+
+/** Earlier attempts read per identifier; enough for any window the default rules use and for a device's history. */
+const HISTORY_LIMIT = 1000;
+
+/**
+ * POST /v1/assess without the HTTP: resolve the token, hash the identifiers, read each one's history
+ * once, run the live and shadow rulesets, record the attempt durably, answer.
+ */
+export class Assessor {
+  private readonly tokenLock = new KeyedLock();
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      tokens: TokenService;
+      hasher: IdentifierHasher;
+      retentionMs: number;
+      now?: () => number;
+    },
+  ) {}
+
+  async assess(site: SiteRules, request: AssessRequest): Promise<AssessAnswer> {
+    const { tokens } = this.deps;
+    if (request.token === undefined || request.token === "") return this.assessWith(site, request, "missing", undefined);
+    const verified = await tokens.verify(request.token, site.siteKey);
+    if (verified.jti === undefined || verified.status === "wrong_site") {
+      return this.assessWith(site, request, verified.status, undefined);
+    }
+    const jti = verified.jti;
+    return this.tokenLock.run(jti, async () => {
+      const use = await this.deps.store.getTokenUse(jti);
+      if (use && use.orderId === request.order.id) {
+        const first = await this.deps.store.getAttempt(use.attemptId);
+        if (first) return first.answer;
+      }
+      const status: TokenStatus = use ? "reused" : verified.status;
+      const session = verified.sessionId === undefined ? undefined : await this.deps.store.getSession(verified.sessionId);
+      return this.assessWith(site, request, status, session?.siteKey === site.siteKey ? session : undefined, use ? undefined : jti);
+    });
+  }
+
+  private async assessWith(
+    site: SiteRules,
+    request: AssessRequest,
+    tokenStatus: TokenStatus,
+    session: SessionRecord | undefined,
+    jti?: string,
+  ): Promise<AssessAnswer> {
+    const { store, hasher } = this.deps;
+    const nowMs = this.deps.now?.() ?? Date.now();
+    const ip = request.ip ?? session?.ip;
+    const deviceId = session?.signals.visitorId;
+    const ids = identifierHashes(hasher, {
+      siteKey: site.siteKey,
+      order: request.order,
+      ...(ip === undefined ? {} : { ip }),
+      ...(deviceId === undefined ? {} : { deviceId }),
+    });
+
+    const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
+    const sinceMs = nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs);
+    const present = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined);
+    const [histories, grays] = await Promise.all([
+      Promise.all(present.map((kind) => store.history(kind, ids[kind]!, sinceMs, HISTORY_LIMIT))),
+      Promise.all(present.map((kind) => store.graylistLookup(kind, ids[kind]!))),
+    ]);
+    const history: Partial<Record<IdentifierKind, HistoryEntry[]>> = {};
+    const graylist: Partial<Record<IdentifierKind, GraylistEntry>> = {};
+    present.forEach((kind, i) => {
+      history[kind] = histories[i]!;
+      if (grays[i]) graylist[kind] = grays[i]!;
+    });
+
+    const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order: request.order, ids, history, graylist, tokenStatus, signals: session?.signals };
+    const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx)));
+
+    const id = newId("att", nowMs);
+    const answer: AssessAnswer = {
+      id,
+      orderId: request.order.id,
+      decision: live!.decision,
+      score: live!.score,
+      token: { status: tokenStatus },
+      reasons: live!.reasons,
+      matrix: live!.matrix,
+      device: describeDevice(ids.device, history.device ?? [], nowMs),
+      shadow: site.shadow.map((s, i) => ({ ruleset: s.name, decision: shadows[i]!.decision })),
+    };
+    const record: AttemptRecord = { id, siteKey: site.siteKey, orderId: request.order.id, tsMs: nowMs, ids, answer };
+    if (jti !== undefined) record.tokenJti = jti;
+    if (answer.decision === "review") record.review = { status: "open", atMs: nowMs };
+    await store.recordAttempt(record);
+    return answer;
+  }
+}
+
+function describeDevice(hash: string | undefined, earlier: HistoryEntry[], nowMs: number): AssessAnswer["device"] {
+  if (hash === undefined) return null;
+  const firstMs = earlier.reduce((min, e) => Math.min(min, e.tsMs), nowMs);
+  return { id: `dev_${hash}`, firstSeen: new Date(firstMs).toISOString(), attempts: earlier.length + 1 };
+}

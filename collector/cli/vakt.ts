@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfigFile } from "../config.js";
+import { startCollector } from "../main.js";
+
+const USAGE = `usage:
+  vakt collector --config FILE     start one collector from a JSON config file
+  vakt backtest  ...               replay past attempts through rulesets (not available yet)`;
+
+/** `vakt <command>`: returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "collector") return collector(rest);
+  if (command === "--help" || command === "-h" || command === undefined) {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  console.error(`vakt: unknown command "${command}"\n${USAGE}`);
+  return 2;
+}
+
+async function collector(args: string[]): Promise<number> {
+  let configPath: string | undefined;
+  try {
+    const { values } = parseArgs({ args, options: { config: { type: "string", short: "c" } }, strict: true });
+    configPath = values.config;
+  } catch (err) {
+    console.error(`vakt collector: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (!configPath) {
+    console.error(`vakt collector: --config FILE is required\n${USAGE}`);
+    return 2;
+  }
+  let running;
+  try {
+    const config = await loadConfigFile(configPath);
+    running = await startCollector(config);
+    console.log(`vakt collector listening on ${running.url} (public URL ${config.publicUrl}, ${config.sites.length} site(s))`);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`vakt collector: ${configPath} is not a valid config:`);
+      for (const problem of err.problems) console.error(`  ${problem}`);
+    } else {
+      console.error(`vakt collector: ${(err as Error).message}`);
+    }
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await running.close();
+  return 0;
+}

@@ -1,0 +1,135 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { isIP } from "node:net";
+import { z } from "zod";
+import { describeIssues } from "./validation.js";
+import { parseRuleset, RulesetError, type Ruleset } from "./rules/ruleset.js";
+import { DEFAULT_RULESET } from "./rules/default-ruleset.js";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid config:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+}, "not a URL origin (scheme://host[:port], no path)");
+
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}, "not an http(s) URL");
+
+const redisUrl = z.string().regex(/^rediss?:\/\/[^/\s]+(\/\d+)?$/, "not a redis://HOST:PORT URL");
+const keyText = z.string().regex(/^[A-Za-z0-9_-]{3,128}$/, "3 to 128 letters, digits, _ or -");
+
+const siteSchema = z.strictObject({
+  siteKey: keyText,
+  secretKey: z.string().min(12, "at least 12 characters").max(256),
+  origins: z.array(origin).min(1, "at least one origin"),
+  rules: z.string().min(1).default("default"),
+  shadow: z.array(z.string().min(1)).default([]),
+});
+
+const configSchema = z.strictObject({
+  listen: z
+    .strictObject({
+      host: z.string().min(1).default("127.0.0.1"),
+      port: z.int().min(0).max(65535).default(8787),
+    })
+    .default({ host: "127.0.0.1", port: 8787 }),
+  publicUrl: httpUrl.optional(),
+  store: z
+    .union([
+      z.strictObject({ kind: z.literal("lmdb"), path: z.string().min(1).default(".vakt-data") }),
+      z.strictObject({ kind: z.literal("redis"), url: redisUrl }),
+      z.strictObject({ kind: z.literal("redis"), cluster: z.array(redisUrl).min(1) }),
+    ])
+    .default({ kind: "lmdb", path: ".vakt-data" }),
+  trustProxy: z.array(z.string().refine((ip) => isIP(ip) !== 0, "not an IP address")).default([]),
+  retentionDays: z.int().min(1).max(3650).default(90),
+  token: z.strictObject({ ttlSeconds: z.int().min(30).max(86_400).default(600) }).default({ ttlSeconds: 600 }),
+  console: z.strictObject({ password: z.string().min(8, "at least 8 characters") }).optional(),
+  sites: z.array(siteSchema).min(1, "at least one site"),
+  rulesets: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "ruleset names are letters, digits, _ or -"), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
+});
+
+export type SiteConfig = z.output<typeof siteSchema>;
+export type StoreConfig = z.output<typeof configSchema>["store"];
+
+export interface Config extends Omit<z.output<typeof configSchema>, "publicUrl" | "rulesets"> {
+  publicUrl: string;
+  rulesets: Map<string, Ruleset>;
+}
+
+/** Validates a parsed config object. Relative ruleset files are read from `baseDir`. Throws ConfigError listing every problem. */
+export async function parseConfig(raw: unknown, baseDir = process.cwd()): Promise<Config> {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  const value = parsed.data;
+  const problems: string[] = [];
+
+  const rulesets = new Map<string, Ruleset>([["default", DEFAULT_RULESET]]);
+  for (const [name, source] of Object.entries(value.rulesets)) {
+    const path = `rulesets.${name}`;
+    if (name === "default") {
+      problems.push(`${path}: "default" is built in and cannot be redefined`);
+      continue;
+    }
+    try {
+      const rulesetRaw = typeof source === "string" ? await readJsonFile(resolve(baseDir, source), path) : source;
+      rulesets.set(name, parseRuleset(rulesetRaw, path));
+    } catch (err) {
+      if (err instanceof RulesetError || err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
+
+  const seenKeys = new Set<string>();
+  value.sites.forEach((site, i) => {
+    if (seenKeys.has(site.siteKey)) problems.push(`sites[${i}].siteKey: duplicate site key "${site.siteKey}"`);
+    seenKeys.add(site.siteKey);
+    if (site.secretKey === site.siteKey) problems.push(`sites[${i}].secretKey: must differ from the site key`);
+    if (!rulesets.has(site.rules) && !(site.rules in value.rulesets)) {
+      problems.push(`sites[${i}].rules: unknown ruleset "${site.rules}"`);
+    }
+    site.shadow.forEach((name, j) => {
+      if (!rulesets.has(name) && !(name in value.rulesets)) problems.push(`sites[${i}].shadow[${j}]: unknown ruleset "${name}"`);
+    });
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = (value.publicUrl ?? `http://${value.listen.host}:${value.listen.port}`).replace(/\/$/, "");
+  return { ...value, publicUrl, rulesets };
+}
+
+/** Reads and validates a JSON config file; relative paths inside it are taken from the file's directory. */
+export async function loadConfigFile(path: string): Promise<Config> {
+  const raw = await readJsonFile(path, "config");
+  return parseConfig(raw, dirname(resolve(path)));
+}
+
+async function readJsonFile(path: string, label: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new ConfigError([`${label}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([`${label}: ${path} is not valid JSON: ${(err as Error).message}`]);
+  }
+}

@@ -1,0 +1,85 @@
+import { isIP } from "node:net";
+
+/** The identifier kinds an attempt is matched on. Stable: they are part of stored keys. */
+export const IDENTIFIER_KINDS = ["device", "ip", "email", "phone", "customer", "name", "address"] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+const GMAIL_DOMAINS = new Set(["gmail.com", "googlemail.com"]);
+
+/**
+ * Folds the variants one mailbox can be written as: case, surrounding space, `+tags`,
+ * and for Gmail the dots in the local part and the googlemail.com alias.
+ */
+export function normaliseEmail(raw: string): string | undefined {
+  const email = raw.trim().toLowerCase();
+  const at = email.lastIndexOf("@");
+  if (at <= 0 || at === email.length - 1) return undefined;
+  let local = email.slice(0, at);
+  let domain = email.slice(at + 1).replace(/\.$/, "");
+  const plus = local.indexOf("+");
+  if (plus > 0) local = local.slice(0, plus);
+  if (GMAIL_DOMAINS.has(domain)) {
+    local = local.replace(/\./g, "");
+    domain = "gmail.com";
+  }
+  return local && domain ? `${local}@${domain}` : undefined;
+}
+
+/** The domain part of a normalised e-mail. */
+export function emailDomain(normalisedEmail: string): string {
+  return normalisedEmail.slice(normalisedEmail.lastIndexOf("@") + 1);
+}
+
+/** Digits only, with an international `00` prefix written as `+`. Too few digits to be a phone number → undefined. */
+export function normalisePhone(raw: string): string | undefined {
+  const trimmed = raw.trim();
+  const isInternational = trimmed.startsWith("+") || trimmed.startsWith("00");
+  let digits = trimmed.replace(/\D/g, "");
+  if (trimmed.startsWith("00")) digits = digits.slice(2);
+  if (digits.length < 6 || digits.length > 15) return undefined;
+  return isInternational ? `+${digits}` : digits;
+}
+
+/** Case, accents, punctuation and word order folded: "Berg, Anna" and "anna  berg" are one name. */
+export function normaliseName(raw: string): string | undefined {
+  const words = foldText(raw).split(" ").filter(Boolean).sort();
+  return words.length > 0 ? words.join(" ") : undefined;
+}
+
+/** One delivery point: country, postal code without spaces, and the folded street lines. */
+export function normaliseAddress(address: { line1?: string; line2?: string; postalCode?: string; city?: string; country?: string }): string | undefined {
+  const line1 = foldText(address.line1 ?? "");
+  if (!line1) return undefined;
+  const postal = (address.postalCode ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
+  const country = (address.country ?? "").trim().toUpperCase();
+  const line2 = foldText(address.line2 ?? "");
+  const city = postal ? "" : foldText(address.city ?? "");
+  return [country, postal || city, line1, line2].join("|");
+}
+
+/** A canonical IP text (IPv6 lower-case and compressed, IPv4-mapped IPv6 as IPv4); not an IP → undefined. */
+export function normaliseIp(raw: string): string | undefined {
+  let ip = raw.trim();
+  if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
+  const version = isIP(ip);
+  if (version === 4) return ip.split(".").map((part) => String(Number(part))).join(".");
+  if (version !== 6) return undefined;
+  const url = new URL(`http://[${ip}]/`);
+  const canonical = url.hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (mapped) {
+    const high = parseInt(mapped[1]!, 16);
+    const low = parseInt(mapped[2]!, 16);
+    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  return canonical;
+}
+
+function foldText(raw: string): string {
+  return raw
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}

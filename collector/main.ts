@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import uWS from "uWebSockets.js";
+import { Assessor, type SiteRules } from "./assess/assessor.js";
+import type { Config, SiteConfig } from "./config.js";
+import { json, serve, type Handler } from "./http/uws-http.js";
+import { SecretKeys } from "./http/auth.js";
+import * as routes from "./http/routes.js";
+import { staticAsset } from "./http/static-asset.js";
+import { IdentifierHasher } from "./identity/hash.js";
+import { Labeler } from "./labels.js";
+import { openStore } from "./store/open.js";
+import type { Store } from "./store/types.js";
+import { mountStream } from "./stream/stream.js";
+import { TokenService } from "./token.js";
+import { HttpError } from "./errors.js";
+
+export interface RunningCollector {
+  url: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: (line: string) => void;
+  /** Where the built script lives; found next to the compiled collector (or in dist/ when run from source) by default. */
+  publicDir?: string;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+/** uWS.LIBUS_LISTEN_EXCLUSIVE_PORT: exported at run time, missing from the typings. */
+const LISTEN_EXCLUSIVE_PORT = 1;
+
+/** Config → store → routes → listen. Resolves once the port is open; `close()` stops listening and closes the store. */
+export async function startCollector(config: Config, options: StartOptions = {}): Promise<RunningCollector> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const script = readFileSync(`${options.publicDir ?? findPublicDir()}/vakt.js`);
+
+  const store = openStore(config.store);
+  try {
+    const hasher = new IdentifierHasher(await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32)));
+    const tokens = await TokenService.open(store, { issuer: config.publicUrl, ttlSeconds: config.token.ttlSeconds });
+    const sites = new Map<string, SiteConfig>(config.sites.map((site) => [site.siteKey, site]));
+    const siteRules = new Map<string, SiteRules>(
+      config.sites.map((site) => [
+        site.siteKey,
+        {
+          siteKey: site.siteKey,
+          live: { name: site.rules, ruleset: config.rulesets.get(site.rules)! },
+          shadow: site.shadow.map((name) => ({ name, ruleset: config.rulesets.get(name)! })),
+        },
+      ]),
+    );
+    const trustedProxies = new Set(config.trustProxy);
+    const deps: routes.RouteDeps = {
+      store,
+      tokens,
+      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000 }),
+      labeler: new Labeler(store),
+      secrets: new SecretKeys(config.sites),
+      siteRules,
+      trustedProxies,
+    };
+
+    const app = uWS.App();
+    const onError = (err: unknown, req: { method: string; path: string }) => log(`error: ${req.method.toUpperCase()} ${req.path}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const mount = (method: "get" | "post", pattern: string, handler: Handler, paramCount = 0) =>
+      serve(app, method, pattern, handler, { maxBodyBytes: MAX_BODY_BYTES, paramCount, onError });
+
+    mount("get", "/healthz", routes.health);
+    mount("get", "/v1/vakt.js", staticAsset(script, "text/javascript; charset=utf-8"));
+    mount("get", "/v1/jwks.json", routes.jwks(deps));
+    mount("post", "/v1/assess", routes.assess(deps));
+    mount("post", "/v1/labels", routes.labels(deps));
+    mount("get", "/v1/attempts/:id", routes.attempt(deps), 1);
+    mountStream(app, { store, tokens, sites, trustedProxies, log });
+    serve(app, "any", "/*", (req) => {
+      const known = ["/healthz", "/v1/vakt.js", "/v1/jwks.json", "/v1/assess", "/v1/labels"].includes(req.path) || req.path.startsWith("/v1/attempts/");
+      if (known) throw new HttpError(405, "method_not_allowed", `${req.method.toUpperCase()} is not allowed on ${req.path}`);
+      return json(404, { error: "not_found", message: `no route ${req.path}` });
+    }, { maxBodyBytes: 0, onError });
+
+    const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
+      // Exclusive: uWS otherwise shares a taken port (SO_REUSEPORT) and a second collector would start silently.
+      const listen = app.listen as unknown as (host: string, port: number, options: number, cb: (socket: uWS.us_listen_socket | false) => void) => void;
+      listen.call(app, config.listen.host, config.listen.port, LISTEN_EXCLUSIVE_PORT, (socket) => {
+        if (socket) resolve(socket);
+        else reject(new Error(`cannot listen on ${config.listen.host}:${config.listen.port} (is the port in use?)`));
+      });
+    });
+    const port = uWS.us_socket_local_port(listenSocket);
+    let isClosed = false;
+    return {
+      url: `http://${config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host}:${port}`,
+      port,
+      store,
+      async close() {
+        if (isClosed) return;
+        isClosed = true;
+        uWS.us_listen_socket_close(listenSocket);
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+function findPublicDir(): string {
+  for (const relative of ["../public", "../dist/public"]) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(`${dir}/vakt.js`)) return dir;
+  }
+  throw new Error("the browser script is not built: run `npm run build`");
+}

@@ -1,0 +1,39 @@
+import type { z } from "zod";
+import type { EnvironmentSignals } from "../../sdk/protocol.js";
+import type { IdentifierKind } from "../identity/normalise.js";
+import type { GraylistEntry, HistoryEntry, IdentifierHashes } from "../store/types.js";
+import type { TokenStatus } from "../token.js";
+import type { Order } from "../assess/request.js";
+
+export const SEVERITIES = ["none", "low", "medium", "high"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Everything a rule may look at, gathered before any rule runs (one store read per identifier). */
+export interface RuleContext {
+  nowMs: number;
+  siteKey: string;
+  order: Order;
+  /** This attempt's identifiers, as keyed hashes. */
+  ids: IdentifierHashes;
+  /** Earlier attempts sharing each identifier, newest first, within the longest window any rule asks for. */
+  history: Partial<Record<IdentifierKind, HistoryEntry[]>>;
+  /** This attempt's identifiers that are on the graylist. */
+  graylist: Partial<Record<IdentifierKind, GraylistEntry>>;
+  tokenStatus: TokenStatus;
+  /** What the script reported for the token's session; undefined without a usable token. */
+  signals: EnvironmentSignals | undefined;
+}
+
+export interface RuleOutcome {
+  severity: Severity;
+  detail?: string;
+}
+
+export interface RuleDefinition<P = unknown> {
+  id: string;
+  /** The rule's own parameters (without the common budgetMs / onTimeout). */
+  params: z.ZodObject;
+  /** How far back this rule looks, so the engine reads enough history. */
+  lookbackMs?: (params: P) => number;
+  evaluate(ctx: RuleContext, params: P): RuleOutcome | Promise<RuleOutcome>;
+}

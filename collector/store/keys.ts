@@ -1,0 +1,19 @@
+import type { IdentifierKind } from "../identity/normalise.js";
+
+type KeyPart = string | number;
+
+/** Every store key is built here, so the LMDB and Redis layouts stay one design. */
+export const keys = {
+  secret: (name: string): KeyPart[] => ["secret", name],
+  signingKeys: (): KeyPart[] => ["signing-keys"],
+  session: (id: string) => id,
+  attempt: (id: string) => id,
+  order: (siteKey: string, orderId: string): KeyPart[] => [siteKey, orderId],
+  tokenUse: (jti: string) => jti,
+  label: (attemptId: string) => attemptId,
+  graylist: (kind: IdentifierKind, hash: string): KeyPart[] => [kind, hash],
+  /** Index entries sort by identifier, then time, so a window is one range scan. */
+  history: (kind: IdentifierKind, hash: string, tsMs: number, attemptId: string): KeyPart[] => [kind, hash, tsMs, attemptId],
+  historyFrom: (kind: IdentifierKind, hash: string, tsMs: number): KeyPart[] => [kind, hash, tsMs],
+  historyEnd: (kind: IdentifierKind, hash: string): KeyPart[] => [kind, hash, Number.MAX_SAFE_INTEGER],
+};

@@ -1,0 +1,137 @@
+import { mkdirSync } from "node:fs";
+import { open, type Database, type Key, type RootDatabase } from "lmdb";
+import { keys } from "../keys.js";
+import type {
+  AttemptRecord,
+  GraylistEntry,
+  HistoryEntry,
+  LabelRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  Store,
+  TokenUse,
+} from "../types.js";
+import type { IdentifierKind } from "../../identity/normalise.js";
+
+/**
+ * The embedded store: one LMDB environment in the data directory, one named database per record kind.
+ * Reads are synchronous; writes are transactions, and the ones the contract calls durable wait for the flush.
+ */
+export class LmdbStore implements Store {
+  private readonly root: RootDatabase;
+  private readonly meta: Database<unknown, Key>;
+  private readonly sessions: Database<SessionRecord, Key>;
+  private readonly attempts: Database<AttemptRecord, Key>;
+  private readonly orders: Database<string, Key>;
+  private readonly tokenUses: Database<TokenUse, Key>;
+  private readonly index: Database<Omit<HistoryEntry, "tsMs" | "attemptId">, Key>;
+  private readonly labels: Database<LabelRecord, Key>;
+  private readonly graylist: Database<GraylistEntry, Key>;
+
+  constructor(path: string) {
+    mkdirSync(path, { recursive: true });
+    this.root = open({ path, maxDbs: 16 });
+    const db = <V>(name: string) => this.root.openDB<V, Key>({ name });
+    this.meta = db("meta");
+    this.sessions = db("sessions");
+    this.attempts = db("attempts");
+    this.orders = db("orders");
+    this.tokenUses = db("token-uses");
+    this.index = db("identifier-index");
+    this.labels = db("labels");
+    this.graylist = db("graylist");
+  }
+
+  async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
+    const key = keys.secret(name);
+    const created = create();
+    await this.root.transaction(() => {
+      if (this.meta.get(key) === undefined) this.meta.put(key, created);
+    });
+    await this.root.flushed;
+    return Buffer.from(this.meta.get(key) as Uint8Array);
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    return (this.meta.get(keys.signingKeys()) as SigningKeyRecord[] | undefined) ?? [];
+  }
+
+  async putSigningKeys(records: SigningKeyRecord[]): Promise<void> {
+    await this.meta.put(keys.signingKeys(), records);
+    await this.root.flushed;
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    return this.sessions.get(keys.session(id));
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    await this.sessions.put(keys.session(session.id), session);
+  }
+
+  async getTokenUse(jti: string): Promise<TokenUse | undefined> {
+    return this.tokenUses.get(keys.tokenUse(jti));
+  }
+
+  async getAttempt(id: string): Promise<AttemptRecord | undefined> {
+    return this.attempts.get(keys.attempt(id));
+  }
+
+  async findAttemptIdByOrder(siteKey: string, orderId: string): Promise<string | undefined> {
+    return this.orders.get(keys.order(siteKey, orderId));
+  }
+
+  async recordAttempt(attempt: AttemptRecord): Promise<void> {
+    await this.root.transaction(() => {
+      this.attempts.put(keys.attempt(attempt.id), attempt);
+      this.orders.put(keys.order(attempt.siteKey, attempt.orderId), attempt.id);
+      if (attempt.tokenJti !== undefined) {
+        this.tokenUses.put(keys.tokenUse(attempt.tokenJti), { orderId: attempt.orderId, attemptId: attempt.id });
+      }
+      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
+        this.index.put(keys.history(kind, hash, attempt.tsMs, attempt.id), { siteKey: attempt.siteKey, ids: attempt.ids });
+      }
+    });
+    await this.root.flushed;
+  }
+
+  async updateAttempt(attempt: AttemptRecord): Promise<void> {
+    await this.attempts.put(keys.attempt(attempt.id), attempt);
+    await this.root.flushed;
+  }
+
+  async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    const range = this.index.getRange({
+      start: keys.historyEnd(kind, hash),
+      end: keys.historyFrom(kind, hash, sinceMs),
+      reverse: true,
+      limit,
+    });
+    for (const { key, value } of range) {
+      const [, , tsMs, attemptId] = key as [string, string, number, string];
+      entries.push({ attemptId, tsMs, siteKey: value.siteKey, ids: value.ids });
+    }
+    return entries;
+  }
+
+  async getLabel(attemptId: string): Promise<LabelRecord | undefined> {
+    return this.labels.get(keys.label(attemptId));
+  }
+
+  async putLabel(label: LabelRecord, graylist: GraylistEntry[]): Promise<void> {
+    await this.root.transaction(() => {
+      this.labels.put(keys.label(label.attemptId), label);
+      for (const entry of graylist) this.graylist.put(keys.graylist(entry.kind, entry.hash), entry);
+    });
+    await this.root.flushed;
+  }
+
+  async graylistLookup(kind: IdentifierKind, hash: string): Promise<GraylistEntry | undefined> {
+    return this.graylist.get(keys.graylist(kind, hash));
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}

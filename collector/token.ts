@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JSONWebKeySet,
+  type JWK,
+} from "jose";
+import type { SigningKeyRecord, Store } from "./store/types.js";
+
+export type TokenStatus = "valid" | "missing" | "invalid" | "expired" | "reused" | "wrong_site";
+
+export interface VerifiedToken {
+  status: Exclude<TokenStatus, "missing" | "reused">;
+  /** Present when the signature checked out (also for expired and wrong_site tokens). */
+  sessionId?: string;
+  jti?: string;
+}
+
+const MAX_TOKEN_CHARS = 4096;
+
+/**
+ * Risk tokens: EdDSA (Ed25519) JWS with `kid`. The signing key lives in the store, so every collector
+ * on one store signs and verifies alike. Retired keys stay in the JWKS until their last token has expired.
+ */
+export class TokenService {
+  private constructor(
+    private readonly issuer: string,
+    private readonly ttlSeconds: number,
+    private readonly signing: { kid: string; key: CryptoKey },
+    private readonly jwks: JSONWebKeySet,
+  ) {}
+
+  static async open(store: Store, options: { issuer: string; ttlSeconds: number; nowMs?: number }): Promise<TokenService> {
+    const nowMs = options.nowMs ?? Date.now();
+    let records = await store.getSigningKeys();
+    if (!records.some((r) => r.retiredAtMs === undefined)) {
+      records = [...records, await newSigningKey(nowMs)];
+      await store.putSigningKeys(records);
+      records = await store.getSigningKeys();
+    }
+    const maxTokenAgeMs = options.ttlSeconds * 1000;
+    const published = records.filter((r) => r.retiredAtMs === undefined || r.retiredAtMs + maxTokenAgeMs > nowMs);
+    const active = records.filter((r) => r.retiredAtMs === undefined).sort((a, b) => b.createdAtMs - a.createdAtMs)[0]!;
+    const key = (await importJWK(active.privateJwk as JWK, "EdDSA")) as CryptoKey;
+    const jwks: JSONWebKeySet = { keys: published.map((r) => publicJwk(r)) };
+    return new TokenService(options.issuer, options.ttlSeconds, { kid: active.kid, key }, jwks);
+  }
+
+  get ttlMs(): number {
+    return this.ttlSeconds * 1000;
+  }
+
+  publicJwks(): JSONWebKeySet {
+    return this.jwks;
+  }
+
+  async issue(siteKey: string, sessionId: string): Promise<{ token: string; jti: string }> {
+    const jti = randomBytes(16).toString("base64url");
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "EdDSA", kid: this.signing.kid, typ: "JWT" })
+      .setIssuer(this.issuer)
+      .setAudience(siteKey)
+      .setSubject(sessionId)
+      .setJti(jti)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.signing.key);
+    return { token, jti };
+  }
+
+  /** Checks signature, issuer, expiry and audience. Never throws for a bad token. */
+  async verify(token: string, siteKey: string): Promise<VerifiedToken> {
+    if (token.length > MAX_TOKEN_CHARS) return { status: "invalid" };
+    try {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks), {
+        issuer: this.issuer,
+        algorithms: ["EdDSA", "Ed25519"],
+        requiredClaims: ["sub", "jti", "exp", "iat", "aud"],
+      });
+      if (typeof payload.sub !== "string" || typeof payload.jti !== "string") return { status: "invalid" };
+      const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      const status = audience.length === 1 && audience[0] === siteKey ? "valid" : "wrong_site";
+      return { status, sessionId: payload.sub, jti: payload.jti };
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) {
+        const { sub, jti } = err.payload;
+        return { status: "expired", ...(typeof sub === "string" ? { sessionId: sub } : {}), ...(typeof jti === "string" ? { jti } : {}) };
+      }
+      if (err instanceof errors.JOSEError || err instanceof TypeError) return { status: "invalid" };
+      throw err;
+    }
+  }
+}
+
+async function newSigningKey(nowMs: number): Promise<SigningKeyRecord> {
+  const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint({ kty: privateJwk.kty!, crv: privateJwk.crv!, x: privateJwk.x! });
+  return { kid, privateJwk: { ...privateJwk, kid }, createdAtMs: nowMs };
+}
+
+function publicJwk(record: SigningKeyRecord): JWK {
+  const { kty, crv, x } = record.privateJwk as JWK;
+  return { kty: kty!, crv: crv!, x: x!, kid: record.kid, alg: "EdDSA", use: "sig" };
+}
