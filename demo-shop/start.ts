@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfigFile } from "../collector/config.js";
+import { ConfigError, loadConfigFile } from "../collector/config.js";
 import { startCollector } from "../collector/main.js";
 import { startDemoShop } from "./server.js";
 
@@ -34,10 +34,6 @@ function fail(line: string): never {
   process.exit(1);
 }
 
-function hasProblems(error: unknown): error is Error & { problems: string[] } {
-  return error instanceof Error && Array.isArray((error as { problems?: unknown }).problems);
-}
-
 async function main(): Promise<void> {
   const configPath = findConfigPath();
   const shownPath = relative(process.cwd(), configPath) || configPath;
@@ -45,7 +41,7 @@ async function main(): Promise<void> {
   try {
     config = await loadConfigFile(configPath);
   } catch (error) {
-    if (hasProblems(error)) fail(`${shownPath} is not a valid config:\n${error.problems.map((p) => `  ${p}`).join("\n")}`);
+    if (error instanceof ConfigError) fail(`${shownPath} is not a valid config:\n${error.problems.map((p) => `  ${p}`).join("\n")}`);
     throw error;
   }
 
@@ -86,7 +82,7 @@ async function main(): Promise<void> {
       "  Vakt demo is running",
       "",
       `  Shop        ${shop.url}/`,
-      `  Collector   ${config.publicUrl}  (console: ${config.publicUrl}/console, password in ${shownPath})`,
+      `  Collector   ${config.publicUrl}  (config: ${shownPath})`,
       `  Site key    ${site.siteKey}   (public, in the script tag)`,
       `  Secret key  ${site.secretKey}   (server side, for /v1/assess)`,
       "",

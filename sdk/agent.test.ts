@@ -1,0 +1,170 @@
+// The agent's token and signal logic, in Node with a fake stream. Forms and the real socket are
+// covered in Chromium (test/e2e).
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ClientFrame } from "./protocol.js";
+import type { StreamOptions } from "./transport/stream.js";
+
+const fake = vi.hoisted(() => ({
+  sent: [] as unknown[],
+  options: undefined as StreamOptions | undefined,
+  isClosed: false,
+  fingerprint: undefined as undefined | ((value: { visitorId: string; confidence: { score: number } }) => void),
+}));
+
+vi.mock("./transport/stream.js", () => ({
+  openStream: (options: StreamOptions) => {
+    fake.options = options;
+    return {
+      send: (frame: ClientFrame) => fake.sent.push(frame),
+      close: () => (fake.isClosed = true),
+    };
+  },
+}));
+
+vi.mock("@fingerprintjs/fingerprintjs", () => ({
+  load: async (options: { monitoring?: boolean }) => {
+    if (options.monitoring !== false) throw new Error("monitoring must be off");
+    return { get: () => new Promise((resolve) => (fake.fingerprint = resolve)) };
+  },
+}));
+
+const { start, REFRESH_AT_SHARE_OF_TTL } = await import("./agent.js");
+
+/** Lets pending promise callbacks run without moving the fake clock. */
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+const token = (value: string, ttlMs = 600_000) => ({ t: "token" as const, sid: "s_1", token: value, ttlMs });
+
+describe("start", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    fake.sent = [];
+    fake.options = undefined;
+    fake.isClosed = false;
+    fake.fingerprint = undefined;
+    vi.stubGlobal("navigator", {
+      webdriver: true,
+      userAgent: "Mozilla/5.0 HeadlessChrome/156",
+      platform: "Linux x86_64",
+      userAgentData: { platform: "Linux" },
+      languages: ["sv-SE", "en"],
+      language: "sv-SE",
+    });
+    vi.stubGlobal("screen", { width: 1280, height: 720, colorDepth: 24 });
+    vi.stubGlobal("devicePixelRatio", 2);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("opens the stream at once with the site key and collector", () => {
+    start({ siteKey: "pk_test_demo", collectorUrl: "http://127.0.0.1:8787" });
+    expect(fake.options).toMatchObject({ siteKey: "pk_test_demo", collectorUrl: "http://127.0.0.1:8787" });
+  });
+
+  it("sends the synchronous signals in one frame, and the fingerprint later in another", async () => {
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    expect(fake.sent).toEqual([
+      {
+        t: "signals",
+        d: {
+          webdriver: true,
+          userAgent: "Mozilla/5.0 HeadlessChrome/156",
+          platform: "Linux",
+          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+          languages: ["sv-SE", "en"],
+          screen: { width: 1280, height: 720, pixelRatio: 2, colorDepth: 24 },
+        },
+      },
+    ]);
+    await flush();
+    expect(fake.fingerprint).toBeDefined();
+    vi.advanceTimersByTime(250);
+    fake.fingerprint!({ visitorId: "v_123", confidence: { score: 0.7 } });
+    await flush();
+    expect(fake.sent).toHaveLength(2);
+    expect(fake.sent[1]).toEqual({ t: "signals", d: { visitorId: "v_123", visitorConfidence: 0.7, fingerprintMs: 250 } });
+  });
+
+  it("leaves out a signal that throws", () => {
+    vi.stubGlobal("screen", undefined);
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    const first = fake.sent[0] as { d: Record<string, unknown> };
+    expect(first.d).not.toHaveProperty("screen");
+    expect(first.d.webdriver).toBe(true);
+  });
+
+  it("token() waits for the first token, then answers with the latest", async () => {
+    const agent = start({ siteKey: "pk", collectorUrl: "http://c" });
+    let first: string | undefined;
+    void agent.token().then((value) => (first = value));
+    await flush();
+    expect(first).toBeUndefined();
+    fake.options!.onToken(token("t1"));
+    await flush();
+    expect(first).toBe("t1");
+    fake.options!.onToken(token("t2"));
+    await expect(agent.token()).resolves.toBe("t2");
+  });
+
+  it(`asks for a fresh token at ${REFRESH_AT_SHARE_OF_TTL * 100}% of its lifetime, again after each new one`, () => {
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    const refreshes = () => fake.sent.filter((frame) => (frame as ClientFrame).t === "token").length;
+    fake.options!.onToken(token("t1", 10_000));
+    vi.advanceTimersByTime(7_999);
+    expect(refreshes()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(refreshes()).toBe(1);
+
+    // A token from a reconnect in between replaces the schedule rather than adding one.
+    fake.options!.onToken(token("t2", 10_000));
+    vi.advanceTimersByTime(5_000);
+    fake.options!.onToken(token("t3", 10_000));
+    vi.advanceTimersByTime(7_999);
+    expect(refreshes()).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(refreshes()).toBe(2);
+  });
+
+  it("clamps absurd lifetimes to a sane refresh delay", () => {
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    const refreshes = () => fake.sent.filter((frame) => (frame as ClientFrame).t === "token").length;
+    fake.options!.onToken(token("t1", 0));
+    vi.advanceTimersByTime(999);
+    expect(refreshes()).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(refreshes()).toBe(1);
+    fake.options!.onToken(token("t2", 1e12));
+    vi.advanceTimersByTime(60_000);
+    expect(refreshes()).toBe(1);
+  });
+
+  it("stop() closes the stream and stops refreshing and sending", async () => {
+    const agent = start({ siteKey: "pk", collectorUrl: "http://c" });
+    fake.options!.onToken(token("t1", 10_000));
+    agent.stop();
+    expect(fake.isClosed).toBe(true);
+    const count = fake.sent.length;
+    vi.advanceTimersByTime(60_000);
+    await flush();
+    fake.fingerprint!({ visitorId: "v", confidence: { score: 1 } });
+    await flush();
+    expect(fake.sent).toHaveLength(count);
+  });
+
+  it("is silent unless debug is on", () => {
+    const spy = vi.spyOn(console, "log").mockImplementation(() => {});
+    start({ siteKey: "pk", collectorUrl: "http://c" }).stop();
+    expect(spy).not.toHaveBeenCalled();
+    start({ siteKey: "pk", collectorUrl: "http://c", debug: true }).stop();
+    expect(spy).toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it("never throws, even with no browser around it", () => {
+    vi.unstubAllGlobals();
+    expect(() => start({ siteKey: "pk", collectorUrl: "http://c" }).stop()).not.toThrow();
+  });
+});

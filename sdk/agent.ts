@@ -1,0 +1,173 @@
+/**
+ * The agent: opens the stream, sends the signals, keeps the latest risk token and puts it in a hidden
+ * `vakt_token` input of every `form[data-vakt]`. Every entry point and callback is guarded: the
+ * script never throws into the page, never touches submit, and is silent unless `debug` is on.
+ */
+import type { EnvironmentSignals } from "./protocol.js";
+import { getFingerprint, SYNC_SIGNALS } from "./signals/index.js";
+import { openStream, type Stream, type TokenFrame } from "./transport/stream.js";
+
+export interface StartOptions {
+  /** The site's public key (`pk_...`). */
+  siteKey: string;
+  /** Where the collector is, e.g. `https://vakt.example.com`. */
+  collectorUrl: string;
+  /** Log what the script does to the console. */
+  debug?: boolean;
+}
+
+export interface Agent {
+  /** The current token; waits for the first one. */
+  token(): Promise<string>;
+  /** Closes the stream and stops updating forms. Hidden inputs keep the last token. */
+  stop(): void;
+}
+
+export const TOKEN_INPUT_NAME = "vakt_token";
+export const FORM_SELECTOR = "form[data-vakt]";
+/** Ask for a fresh token at this share of its lifetime. */
+export const REFRESH_AT_SHARE_OF_TTL = 0.8;
+const MIN_REFRESH_MS = 1_000;
+/** setTimeout's largest delay; longer ones fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export function start(options: StartOptions): Agent {
+  const startedAtMs = Date.now();
+  const log = options.debug
+    ? (...args: unknown[]): void => {
+        try {
+          console.log("[vakt]", ...args);
+        } catch {
+          // no console: stay silent
+        }
+      }
+    : (): void => {};
+  function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        log("failed", error);
+      }
+    };
+  }
+
+  let currentToken: string | undefined;
+  let waiters: Array<(token: string) => void> = [];
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  let stream: Stream | undefined;
+  let observer: MutationObserver | undefined;
+  let isStopped = false;
+
+  /** Every `form[data-vakt]` gets one hidden input holding the current token (empty until the first). */
+  const syncForms = (): void => {
+    try {
+      if (typeof document === "undefined") return;
+      document.querySelectorAll<HTMLFormElement>(FORM_SELECTOR).forEach((form) => {
+        let input = form.querySelector<HTMLInputElement>(`input[name="${TOKEN_INPUT_NAME}"]`);
+        if (!input) {
+          input = document.createElement("input");
+          input.type = "hidden";
+          input.name = TOKEN_INPUT_NAME;
+          form.appendChild(input);
+        }
+        if (currentToken && input.value !== currentToken) input.value = currentToken;
+      });
+    } catch (error) {
+      log("forms: update failed", error);
+    }
+  };
+
+  const watchForms = (): void => {
+    if (typeof MutationObserver === "undefined" || typeof document === "undefined") return;
+    // Only added elements and data-vakt changes can bring a form that needs an input.
+    observer = new MutationObserver(
+      guarded((records: MutationRecord[]) => {
+        const isRelevant = (r: MutationRecord): boolean =>
+          r.type === "attributes" || Array.prototype.some.call(r.addedNodes, (node: Node) => node.nodeType === 1);
+        if (records.some(isRelevant)) syncForms();
+      }),
+    );
+    observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-vakt"] });
+  };
+
+  const onToken = (frame: TokenFrame): void => {
+    if (isStopped) return;
+    log("token: received, ttlMs", frame.ttlMs);
+    currentToken = frame.token;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve(frame.token);
+    syncForms();
+    clearTimeout(refreshTimer);
+    const refreshMs = Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_MS, frame.ttlMs * REFRESH_AT_SHARE_OF_TTL));
+    // Queued if the socket is down at that moment; a reconnect brings a fresh token as well.
+    refreshTimer = setTimeout(
+      guarded(() => {
+        log("token: refreshing");
+        stream?.send({ t: "token" });
+      }),
+      refreshMs,
+    );
+  };
+
+  const sendSignals = (): void => {
+    const signals: EnvironmentSignals = {};
+    for (const [name, get] of SYNC_SIGNALS) {
+      const t0 = Date.now();
+      try {
+        (signals as Record<string, unknown>)[name] = get();
+        log("signal", name, Date.now() - t0, "ms");
+      } catch (error) {
+        log("signal", name, "failed", error);
+      }
+    }
+    stream?.send({ t: "signals", d: signals });
+    getFingerprint(startedAtMs).then(
+      guarded((fingerprint) => {
+        log("signal fingerprint", fingerprint.fingerprintMs, "ms");
+        if (!isStopped) stream?.send({ t: "signals", d: fingerprint });
+      }),
+      guarded((error: unknown) => log("signal fingerprint failed", error)),
+    );
+  };
+
+  try {
+    stream = openStream({ collectorUrl: options.collectorUrl, siteKey: options.siteKey, onToken: guarded(onToken), log });
+  } catch (error) {
+    log("start: stream failed", error);
+  }
+  try {
+    syncForms();
+    watchForms();
+  } catch (error) {
+    log("start: forms failed", error);
+  }
+  try {
+    sendSignals();
+  } catch (error) {
+    log("start: signals failed", error);
+  }
+
+  return {
+    token() {
+      try {
+        if (currentToken) return Promise.resolve(currentToken);
+        return new Promise<string>((resolve) => waiters.push(resolve));
+      } catch {
+        return new Promise<string>(() => {});
+      }
+    },
+    stop() {
+      try {
+        isStopped = true;
+        clearTimeout(refreshTimer);
+        observer?.disconnect();
+        stream?.close();
+        log("stopped");
+      } catch (error) {
+        log("stop failed", error);
+      }
+    },
+  };
+}

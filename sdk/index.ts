@@ -1,0 +1,2 @@
+/** Vakt for single-page apps: `import { start } from "vakt/sdk"`. */
+export { start, type Agent, type StartOptions } from "./agent.js";

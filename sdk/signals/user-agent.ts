@@ -1,0 +1,3 @@
+export function getUserAgent(): string {
+  return navigator.userAgent;
+}

@@ -1,0 +1,4 @@
+/** `navigator.webdriver`: true in browsers driven by automation (Playwright, Selenium, headless Chromium). */
+export function getWebdriver(): boolean {
+  return navigator.webdriver === true;
+}
