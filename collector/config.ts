@@ -13,14 +13,18 @@ export class ConfigError extends Error {
   }
 }
 
-const origin = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value.replace(/\/$/, "");
-  } catch {
-    return false;
-  }
-}, "not a URL origin (scheme://host[:port], no path)");
+/** A page origin as browsers send it in `Origin`; a trailing slash is dropped so it still matches. */
+const origin = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.origin === value.replace(/\/$/, "");
+    } catch {
+      return false;
+    }
+  }, "not a URL origin (scheme://host[:port], no path)")
+  .transform((value) => new URL(value).origin);
 
 const httpUrl = z.string().refine((value) => {
   try {
@@ -73,20 +77,35 @@ export interface Config extends Omit<z.output<typeof configSchema>, "publicUrl" 
   rulesets: Map<string, Ruleset>;
 }
 
-/** Validates a parsed config object. Relative ruleset files are read from `baseDir`. Throws ConfigError listing every problem. */
+/**
+ * Validates a parsed config object. Relative ruleset files are read from `baseDir`. Throws ConfigError
+ * listing every problem: the schema's, the named rulesets', and the cross-field ones, all at once.
+ */
 export async function parseConfig(raw: unknown, baseDir = process.cwd()): Promise<Config> {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
-  const value = parsed.data;
-  const problems: string[] = [];
+  const problems = parsed.success ? [] : describeIssues(parsed.error);
+  const input = isRecord(raw) ? raw : {};
+  const rulesets = await loadRulesets(input.rulesets, baseDir, problems);
+  const declared = new Set(["default", ...(isRecord(input.rulesets) ? Object.keys(input.rulesets) : [])]);
+  problems.push(...crossSiteProblems(input.sites, declared));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
+  const value = parsed.data;
+  const host = value.listen.host.includes(":") ? `[${value.listen.host}]` : value.listen.host;
+  const publicUrl = (value.publicUrl ?? `http://${host}:${value.listen.port}`).replace(/\/$/, "");
+  return { ...value, publicUrl, rulesets };
+}
+
+async function loadRulesets(raw: unknown, baseDir: string, problems: string[]): Promise<Map<string, Ruleset>> {
   const rulesets = new Map<string, Ruleset>([["default", DEFAULT_RULESET]]);
-  for (const [name, source] of Object.entries(value.rulesets)) {
+  if (!isRecord(raw)) return rulesets;
+  for (const [name, source] of Object.entries(raw)) {
     const path = `rulesets.${name}`;
     if (name === "default") {
       problems.push(`${path}: "default" is built in and cannot be redefined`);
       continue;
     }
+    if (typeof source !== "string" && !isRecord(source)) continue; // the schema reports it
     try {
       const rulesetRaw = typeof source === "string" ? await readJsonFile(resolve(baseDir, source), path) : source;
       rulesets.set(name, parseRuleset(rulesetRaw, path));
@@ -95,23 +114,35 @@ export async function parseConfig(raw: unknown, baseDir = process.cwd()): Promis
       else throw err;
     }
   }
+  return rulesets;
+}
 
+/** Checks that span fields: unique site keys, secrets that differ from site keys, ruleset names that exist. */
+function crossSiteProblems(raw: unknown, declaredRulesets: ReadonlySet<string>): string[] {
+  if (!Array.isArray(raw)) return [];
+  const problems: string[] = [];
   const seenKeys = new Set<string>();
-  value.sites.forEach((site, i) => {
-    if (seenKeys.has(site.siteKey)) problems.push(`sites[${i}].siteKey: duplicate site key "${site.siteKey}"`);
-    seenKeys.add(site.siteKey);
-    if (site.secretKey === site.siteKey) problems.push(`sites[${i}].secretKey: must differ from the site key`);
-    if (!rulesets.has(site.rules) && !(site.rules in value.rulesets)) {
+  raw.forEach((site: unknown, i) => {
+    if (!isRecord(site)) return;
+    if (typeof site.siteKey === "string") {
+      if (seenKeys.has(site.siteKey)) problems.push(`sites[${i}].siteKey: duplicate site key "${site.siteKey}"`);
+      seenKeys.add(site.siteKey);
+      if (site.secretKey === site.siteKey) problems.push(`sites[${i}].secretKey: must differ from the site key`);
+    }
+    if (typeof site.rules === "string" && !declaredRulesets.has(site.rules)) {
       problems.push(`sites[${i}].rules: unknown ruleset "${site.rules}"`);
     }
-    site.shadow.forEach((name, j) => {
-      if (!rulesets.has(name) && !(name in value.rulesets)) problems.push(`sites[${i}].shadow[${j}]: unknown ruleset "${name}"`);
-    });
+    if (Array.isArray(site.shadow)) {
+      site.shadow.forEach((name: unknown, j) => {
+        if (typeof name === "string" && !declaredRulesets.has(name)) problems.push(`sites[${i}].shadow[${j}]: unknown ruleset "${name}"`);
+      });
+    }
   });
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
+}
 
-  const publicUrl = (value.publicUrl ?? `http://${value.listen.host}:${value.listen.port}`).replace(/\/$/, "");
-  return { ...value, publicUrl, rulesets };
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Reads and validates a JSON config file; relative paths inside it are taken from the file's directory. */

@@ -64,8 +64,27 @@ describe("start", () => {
     expect(fake.options).toMatchObject({ siteKey: "pk_test_demo", collectorUrl: "http://127.0.0.1:8787" });
   });
 
+  it("holds the signals until the first token is in, so fingerprinting cannot delay it", () => {
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    expect(fake.sent).toEqual([]);
+    expect(fake.fingerprint).toBeUndefined();
+    fake.options!.onToken(token("t1"));
+    expect(fake.sent).toEqual([]);
+    vi.advanceTimersByTime(0);
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it("sends the signals after 500 ms even when no token comes", () => {
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    vi.advanceTimersByTime(499);
+    expect(fake.sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(fake.sent).toHaveLength(1);
+  });
+
   it("sends the synchronous signals in one frame, and the fingerprint later in another", async () => {
     start({ siteKey: "pk", collectorUrl: "http://c" });
+    vi.advanceTimersByTime(500);
     expect(fake.sent).toEqual([
       {
         t: "signals",
@@ -85,12 +104,13 @@ describe("start", () => {
     fake.fingerprint!({ visitorId: "v_123", confidence: { score: 0.7 } });
     await flush();
     expect(fake.sent).toHaveLength(2);
-    expect(fake.sent[1]).toEqual({ t: "signals", d: { visitorId: "v_123", visitorConfidence: 0.7, fingerprintMs: 250 } });
+    expect(fake.sent[1]).toEqual({ t: "signals", d: { visitorId: "v_123", visitorConfidence: 0.7, fingerprintMs: 750 } });
   });
 
   it("leaves out a signal that throws", () => {
     vi.stubGlobal("screen", undefined);
     start({ siteKey: "pk", collectorUrl: "http://c" });
+    vi.advanceTimersByTime(500);
     const first = fake.sent[0] as { d: Record<string, unknown> };
     expect(first.d).not.toHaveProperty("screen");
     expect(first.d.webdriver).toBe(true);
@@ -149,7 +169,7 @@ describe("start", () => {
     const count = fake.sent.length;
     vi.advanceTimersByTime(60_000);
     await flush();
-    fake.fingerprint!({ visitorId: "v", confidence: { score: 1 } });
+    fake.fingerprint?.({ visitorId: "v", confidence: { score: 1 } });
     await flush();
     expect(fake.sent).toHaveLength(count);
   });

@@ -28,6 +28,11 @@ export const FORM_SELECTOR = "form[data-vakt]";
 /** Ask for a fresh token at this share of its lifetime. */
 export const REFRESH_AT_SHARE_OF_TTL = 0.8;
 const MIN_REFRESH_MS = 1_000;
+/**
+ * Signals start once the first token is in, or after this long without one. FingerprintJS keeps the
+ * main thread busy for a few hundred ms, which would otherwise hold back the token frame's handling.
+ */
+const SIGNALS_AT_LATEST_MS = 500;
 /** setTimeout's largest delay; longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -58,6 +63,7 @@ export function start(options: StartOptions): Agent {
   let stream: Stream | undefined;
   let observer: MutationObserver | undefined;
   let isStopped = false;
+  let hasStartedSignals = false;
 
   /** Every `form[data-vakt]` gets one hidden input holding the current token (empty until the first). */
   const syncForms = (): void => {
@@ -99,6 +105,7 @@ export function start(options: StartOptions): Agent {
     waiters = [];
     for (const resolve of ready) resolve(frame.token);
     syncForms();
+    setTimeout(startSignals, 0);
     clearTimeout(refreshTimer);
     const refreshMs = Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_MS, frame.ttlMs * REFRESH_AT_SHARE_OF_TTL));
     // Queued if the socket is down at that moment; a reconnect brings a fresh token as well.
@@ -132,6 +139,12 @@ export function start(options: StartOptions): Agent {
     );
   };
 
+  const startSignals = guarded((): void => {
+    if (hasStartedSignals || isStopped) return;
+    hasStartedSignals = true;
+    sendSignals();
+  });
+
   try {
     stream = openStream({ collectorUrl: options.collectorUrl, siteKey: options.siteKey, onToken: guarded(onToken), log });
   } catch (error) {
@@ -143,11 +156,7 @@ export function start(options: StartOptions): Agent {
   } catch (error) {
     log("start: forms failed", error);
   }
-  try {
-    sendSignals();
-  } catch (error) {
-    log("start: signals failed", error);
-  }
+  setTimeout(startSignals, SIGNALS_AT_LATEST_MS);
 
   return {
     token() {

@@ -12,8 +12,8 @@ const GMAIL_DOMAINS = new Set(["gmail.com", "googlemail.com"]);
  */
 export function normaliseEmail(raw: string): string | undefined {
   const email = raw.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@.]+\.?$/.test(email)) return undefined;
   const at = email.lastIndexOf("@");
-  if (at <= 0 || at === email.length - 1) return undefined;
   let local = email.slice(0, at);
   let domain = email.slice(at + 1).replace(/\.$/, "");
   const plus = local.indexOf("+");
@@ -32,7 +32,7 @@ export function emailDomain(normalisedEmail: string): string {
 
 /** Digits only, with an international `00` prefix written as `+`. Too few digits to be a phone number → undefined. */
 export function normalisePhone(raw: string): string | undefined {
-  const trimmed = raw.trim();
+  const trimmed = raw.trim().replace(/^(\+\d{1,3})\s*\(0\)/, "$1"); // "+46 (0)70…": the national trunk 0 is not dialled from abroad
   const isInternational = trimmed.startsWith("+") || trimmed.startsWith("00");
   let digits = trimmed.replace(/\D/g, "");
   if (trimmed.startsWith("00")) digits = digits.slice(2);
@@ -61,6 +61,7 @@ export function normaliseAddress(address: { line1?: string; line2?: string; post
 export function normaliseIp(raw: string): string | undefined {
   let ip = raw.trim();
   if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
+  ip = ip.replace(/%[^%]*$/, ""); // an IPv6 zone id names the local interface, not the peer
   const version = isIP(ip);
   if (version === 4) return ip.split(".").map((part) => String(Number(part))).join(".");
   if (version !== 6) return undefined;

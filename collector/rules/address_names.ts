@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { distinctWithin } from "./history.js";
-import { describeWindow, severityForCount, thresholds, window } from "./params.js";
+import { counted, describeWindow, severityForCount, thresholds, window } from "./params.js";
 import type { RuleDefinition } from "./types.js";
 
 const params = z.strictObject({ window, thresholds });
@@ -14,6 +14,6 @@ export const address_names: RuleDefinition<Params> = {
   evaluate(ctx, p) {
     if (ctx.ids.address === undefined || ctx.ids.name === undefined) return { severity: "none" };
     const count = distinctWithin(ctx, "address", "name", p.window);
-    return { severity: severityForCount(count, p.thresholds), detail: `${count} names for this shipping address in ${describeWindow(p.window)}` };
+    return { severity: severityForCount(count, p.thresholds), detail: `${counted(count, "name")} for this shipping address in ${describeWindow(p.window)}` };
   },
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { earlierWithin } from "./history.js";
-import { describeWindow, severityForCount, thresholds, window } from "./params.js";
+import { counted, describeWindow, severityForCount, thresholds, window } from "./params.js";
 import type { RuleDefinition } from "./types.js";
 
 const params = z.strictObject({ window, thresholds });
@@ -15,6 +15,6 @@ export const device_velocity: RuleDefinition<Params> = {
     if (ctx.ids.device === undefined) return { severity: "none" };
     const count = earlierWithin(ctx, "device", p.window).length + 1;
     const severity = severityForCount(count, p.thresholds);
-    return { severity, detail: `${count} attempts from this device in ${describeWindow(p.window)}` };
+    return { severity, detail: `${counted(count, "attempt")} from this device in ${describeWindow(p.window)}` };
   },
 };

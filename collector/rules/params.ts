@@ -53,3 +53,8 @@ export function describeWindow(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** "1 attempt", "3 attempts": detail texts are read by fraud analysts. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

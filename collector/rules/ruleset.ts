@@ -42,26 +42,29 @@ const common = {
 /** Validates a whole ruleset; every problem is reported with its path under `pathPrefix`. */
 export function parseRuleset(raw: unknown, pathPrefix = ""): Ruleset {
   const shape = rulesetShape.safeParse(raw);
-  if (!shape.success) throw new RulesetError(describeIssues(shape.error, pathPrefix));
-  const problems: string[] = [];
+  const problems = shape.success ? [] : describeIssues(shape.error, pathPrefix);
   const rules: ConfiguredRule[] = [];
   const at = (path: string) => (pathPrefix ? `${pathPrefix}.${path}` : path);
+  const rawRules = typeof raw === "object" && raw !== null ? (raw as { rules?: unknown }).rules : undefined;
 
-  for (const [id, entry] of Object.entries(shape.data.rules)) {
-    const definition = RULES_BY_ID.get(id);
-    if (!definition) {
-      problems.push(`${at(`rules.${id}`)}: unknown rule (known rules: ${[...RULES_BY_ID.keys()].join(", ")})`);
-      continue;
+  // Rules are checked even when the outer shape is wrong, so every problem is reported at once.
+  if (typeof rawRules === "object" && rawRules !== null && !Array.isArray(rawRules)) {
+    for (const [id, entry] of Object.entries(rawRules)) {
+      const definition = RULES_BY_ID.get(id);
+      if (!definition) {
+        problems.push(`${at(`rules.${id}`)}: unknown rule (known rules: ${[...RULES_BY_ID.keys()].join(", ")})`);
+        continue;
+      }
+      const parsed = definition.params.extend(common).strict().safeParse(entry ?? {});
+      if (!parsed.success) {
+        problems.push(...describeIssues(parsed.error, at(`rules.${id}`)));
+        continue;
+      }
+      const { budgetMs, onTimeout, ...params } = parsed.data as { budgetMs: number; onTimeout: Severity };
+      rules.push({ definition, params, budgetMs, onTimeout });
     }
-    const parsed = definition.params.extend(common).strict().safeParse(entry ?? {});
-    if (!parsed.success) {
-      problems.push(...describeIssues(parsed.error, at(`rules.${id}`)));
-      continue;
-    }
-    const { budgetMs, onTimeout, ...params } = parsed.data as { budgetMs: number; onTimeout: Severity };
-    rules.push({ definition, params, budgetMs, onTimeout });
   }
-  if (problems.length > 0) throw new RulesetError(problems);
+  if (!shape.success || problems.length > 0) throw new RulesetError(problems);
   const ruleset: Ruleset = { policy: shape.data.policy, rules };
   if (shape.data.description !== undefined) ruleset.description = shape.data.description;
   return ruleset;

@@ -146,6 +146,7 @@ async function openSession(store: Store, data: StreamSocketData): Promise<Sessio
     if (existing && existing.siteKey === data.siteKey) return existing;
   }
   const session: SessionRecord = { id: newId("ses", nowMs), siteKey: data.siteKey, createdAtMs: nowMs, updatedAtMs: nowMs, ip: data.ip, origin: data.origin, signals: {} };
-  await store.putSession(session);
+  // Not awaited: the first token should not wait for a disk commit; the write lands long before any order.
+  store.putSession(session).catch(() => {});
   return session;
 }
