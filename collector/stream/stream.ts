@@ -107,7 +107,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
 
     open: (ws) => {
       const data = ws.getUserData();
-      openSession(deps.store, data)
+      openSession(deps.store, data, deps.log)
         .then(async (session) => {
           data.session = session;
           await sendToken(ws);
@@ -139,7 +139,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
   });
 }
 
-async function openSession(store: Store, data: StreamSocketData): Promise<SessionRecord> {
+async function openSession(store: Store, data: StreamSocketData, log: (line: string) => void): Promise<SessionRecord> {
   const nowMs = Date.now();
   if (data.resumeSessionId) {
     const existing = await store.getSession(data.resumeSessionId);
@@ -147,6 +147,6 @@ async function openSession(store: Store, data: StreamSocketData): Promise<Sessio
   }
   const session: SessionRecord = { id: newId("ses", nowMs), siteKey: data.siteKey, createdAtMs: nowMs, updatedAtMs: nowMs, ip: data.ip, origin: data.origin, signals: {} };
   // Not awaited: the first token should not wait for a disk commit; the write lands long before any order.
-  store.putSession(session).catch(() => {});
+  store.putSession(session).catch((err: unknown) => log(`stream: could not store a new session: ${String(err)}`));
   return session;
 }
