@@ -1,10 +1,14 @@
 import { HttpError } from "./errors.js";
 import type { IdentifierKind } from "./identity/normalise.js";
-import type { AttemptRecord, GraylistEntry, Label, LabelRecord, Store } from "./store/types.js";
+import type { AttemptRecord, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "./store/types.js";
+
+/** A `legit` label vouches for the customer, not for the device or address they happened to use. */
+const TRUSTED_KINDS: ReadonlySet<IdentifierKind> = new Set(["customer", "email"]);
 
 /**
  * Outcome labels. A `fraud` label graylists every identifier of the attempt, so later attempts
- * sharing one are flagged; it also closes an open review as rejected (`legit`: approved).
+ * sharing one are flagged; a `legit` label marks its customer and e-mail as trusted. A new label on
+ * the same attempt replaces the old one and its list entries. Labelling closes an open review.
  */
 export class Labeler {
   constructor(private readonly store: Store, private readonly now: () => number = Date.now) {}
@@ -14,11 +18,11 @@ export class Labeler {
     const atMs = this.now();
     const record: LabelRecord = { attemptId: attempt.id, label, atMs };
     if (reason !== undefined) record.reason = reason;
-    const graylist: GraylistEntry[] =
-      label === "fraud"
-        ? (Object.entries(attempt.ids) as [IdentifierKind, string][]).map(([kind, hash]) => ({ kind, hash, attemptId: attempt.id, atMs }))
-        : [];
-    await this.store.putLabel(record, graylist);
+    const identifiers: IdentifierRef[] = (Object.entries(attempt.ids) as [IdentifierKind, string][]).map(([kind, hash]) => ({ kind, hash }));
+    const entries: ListEntry[] = identifiers
+      .filter(({ kind }) => label === "fraud" || TRUSTED_KINDS.has(kind))
+      .map(({ kind, hash }) => ({ list: label, kind, hash, attemptId: attempt.id, atMs }));
+    await this.store.putLabel(record, identifiers, entries);
     if (attempt.review?.status === "open") {
       await this.store.updateAttempt({ ...attempt, review: { status: label === "fraud" ? "rejected" : "approved", atMs } });
     }

@@ -1,13 +1,13 @@
 import type { IdentifierHasher } from "../identity/hash.js";
-import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
 import { evaluate, lookbackMs } from "../engine.js";
 import { newId } from "../ids.js";
 import { KeyedLock } from "../keyed-lock.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { RuleContext } from "../rules/types.js";
-import type { AttemptRecord, GraylistEntry, HistoryEntry, SessionRecord, Store } from "../store/types.js";
+import type { AttemptRecord, HistoryEntry, SessionRecord, Store } from "../store/types.js";
 import type { TokenService, TokenStatus } from "../token.js";
 import type { AssessAnswer } from "./answer.js";
+import { gather } from "./gather.js";
 import { identifierHashes } from "./identities.js";
 import type { AssessRequest } from "./request.js";
 
@@ -16,9 +16,6 @@ export interface SiteRules {
   live: { name: string; ruleset: Ruleset };
   shadow: { name: string; ruleset: Ruleset }[];
 }
-
-/** Earlier attempts read per identifier; enough for any window the default rules use and for a device's history. */
-const HISTORY_LIMIT = 1000;
 
 /**
  * POST /v1/assess without the HTTP: resolve the token, hash the identifiers, read each one's history
@@ -77,19 +74,9 @@ export class Assessor {
 
     const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
     const sinceMs = nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs);
-    const present = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined);
-    const [histories, grays] = await Promise.all([
-      Promise.all(present.map((kind) => store.history(kind, ids[kind]!, sinceMs, HISTORY_LIMIT))),
-      Promise.all(present.map((kind) => store.graylistLookup(kind, ids[kind]!))),
-    ]);
-    const history: Partial<Record<IdentifierKind, HistoryEntry[]>> = {};
-    const graylist: Partial<Record<IdentifierKind, GraylistEntry>> = {};
-    present.forEach((kind, i) => {
-      history[kind] = histories[i]!;
-      if (grays[i]) graylist[kind] = grays[i]!;
-    });
+    const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, sinceMs);
 
-    const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order: request.order, ids, history, graylist, tokenStatus, signals: session?.signals };
+    const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order: request.order, ids, history, graylist, graylistHops, isTrusted, tokenStatus, signals: session?.signals };
     const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx)));
 
     const id = newId("att", nowMs);
@@ -104,7 +91,10 @@ export class Assessor {
       device: describeDevice(ids.device, history.device ?? [], nowMs),
       shadow: site.shadow.map((s, i) => ({ ruleset: s.name, decision: shadows[i]!.decision })),
     };
-    const record: AttemptRecord = { id, siteKey: site.siteKey, orderId: request.order.id, tsMs: nowMs, ids, answer };
+    const record: AttemptRecord = { id, siteKey: site.siteKey, orderId: request.order.id, tsMs: nowMs, ids, answer, links };
+    if (site.shadow.length > 0) {
+      record.shadowMatrix = site.shadow.map((s, i) => ({ ruleset: s.name, reasons: shadows[i]!.reasons }));
+    }
     if (jti !== undefined) record.tokenJti = jti;
     if (answer.decision === "review") record.review = { status: "open", atMs: nowMs };
     await store.recordAttempt(record);

@@ -1,5 +1,5 @@
 import type { IdentifierHasher } from "../identity/hash.js";
-import { normaliseAddress, normaliseEmail, normaliseIp, normaliseName, normalisePhone, type IdentifierKind } from "../identity/normalise.js";
+import { ipNetwork, normaliseAddress, normaliseCard, normaliseEmail, normaliseIp, normaliseName, normalisePhone, type IdentifierKind } from "../identity/normalise.js";
 import type { IdentifierHashes } from "../store/types.js";
 import type { Order } from "./request.js";
 
@@ -15,11 +15,14 @@ export function identifierHashes(hasher: IdentifierHasher, attempt: AttemptIdent
   const { order } = attempt;
   const customerId = order.customer?.id;
   const name = order.shipping?.name || order.customer?.name || order.billing?.name;
+  const ip = attempt.ip === undefined ? undefined : normaliseIp(attempt.ip);
   const values: Record<IdentifierKind, string | undefined> = {
     device: attempt.deviceId,
-    ip: attempt.ip === undefined ? undefined : normaliseIp(attempt.ip),
+    ip,
+    ip_net: ip === undefined ? undefined : ipNetwork(ip),
     email: order.email === undefined ? undefined : normaliseEmail(order.email),
     phone: order.phone === undefined ? undefined : normalisePhone(order.phone),
+    card: order.payment ? normaliseCard(order.payment) : undefined,
     customer: customerId ? `${attempt.siteKey}:${customerId}` : undefined,
     name: name ? normaliseName(name) : undefined,
     address: order.shipping ? normaliseAddress(order.shipping) : undefined,

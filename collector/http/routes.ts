@@ -71,7 +71,13 @@ export function attempt(deps: RouteDeps): Handler {
     const label = await deps.store.getLabel(id);
     return json(200, {
       ...record.answer,
+      shadow: record.answer.shadow.map((shadow) => ({
+        ...shadow,
+        agrees: shadow.decision === record.answer.decision,
+        reasons: record.shadowMatrix?.find((m) => m.ruleset === shadow.ruleset)?.reasons ?? [],
+      })),
       createdAt: new Date(record.tsMs).toISOString(),
+      links: (record.links ?? []).map((link) => ({ attempt: link.attemptId, at: new Date(link.tsMs).toISOString(), via: link.via })),
       label: label ? { label: label.label, reason: label.reason ?? null, at: new Date(label.atMs).toISOString() } : null,
       review: record.review ? { status: record.review.status, at: new Date(record.review.atMs).toISOString() } : null,
     });

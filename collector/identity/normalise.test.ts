@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emailDomain, normaliseAddress, normaliseEmail, normaliseIp, normaliseName, normalisePhone } from "./normalise.js";
+import { emailDomain, ipNetwork, normaliseAddress, normaliseCard, normaliseEmail, normaliseIp, normaliseName, normalisePhone } from "./normalise.js";
 
 // A fraudster who varies how they write the same e-mail, phone, name or address must still be
 // matched against their earlier attempts; two different shoppers must not be folded together.
@@ -192,5 +192,24 @@ describe("normaliseIp", () => {
 
   it("does not throw for an IPv6 address with a zone id", () => {
     expect(() => normaliseIp("fe80::1%eth0")).not.toThrow();
+  });
+});
+
+describe("ipNetwork", () => {
+  it("takes the /24 of an IPv4 address", () => {
+    expect(ipNetwork("203.0.113.77")).toBe("203.0.113.0/24");
+  });
+  it("takes the /64 of an IPv6 address, compressed or not", () => {
+    expect(ipNetwork("2001:db8:85a3:8d3:1319:8a2e:370:7348")).toBe("2001:db8:85a3:8d3::/64");
+    expect(ipNetwork("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(ipNetwork("::1")).toBe("0:0:0:0::/64");
+  });
+});
+
+describe("normaliseCard", () => {
+  it("joins BIN and last four, and needs both", () => {
+    expect(normaliseCard({ cardBin: "457173", cardLast4: "4242" })).toBe("457173:4242");
+    expect(normaliseCard({ cardBin: "457173" })).toBeUndefined();
+    expect(normaliseCard({})).toBeUndefined();
   });
 });

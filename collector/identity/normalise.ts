@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 
 /** The identifier kinds an attempt is matched on. Stable: they are part of stored keys. */
-export const IDENTIFIER_KINDS = ["device", "ip", "email", "phone", "customer", "name", "address"] as const;
+export const IDENTIFIER_KINDS = ["device", "ip", "ip_net", "email", "phone", "card", "customer", "name", "address"] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 const GMAIL_DOMAINS = new Set(["gmail.com", "googlemail.com"]);
@@ -74,6 +74,21 @@ export function normaliseIp(raw: string): string | undefined {
     return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
   }
   return canonical;
+}
+
+/** The network an address belongs to: IPv4 /24, IPv6 /64. One household, office or mobile cell shares it. */
+export function ipNetwork(normalisedIp: string): string {
+  if (!normalisedIp.includes(":")) return `${normalisedIp.split(".").slice(0, 3).join(".")}.0/24`;
+  const [head, tail] = normalisedIp.split("::") as [string, string | undefined];
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  return `${groups.slice(0, 4).join(":")}::/64`;
+}
+
+/** A card as far as a merchant may see it: BIN and last four digits. */
+export function normaliseCard(payment: { cardBin?: string; cardLast4?: string }): string | undefined {
+  return payment.cardBin && payment.cardLast4 ? `${payment.cardBin}:${payment.cardLast4}` : undefined;
 }
 
 function foldText(raw: string): string {

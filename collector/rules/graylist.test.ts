@@ -10,7 +10,7 @@ function context(overrides: Partial<RuleContext> = {}): RuleContext {
   return { nowMs: NOW, siteKey: "pk_test_demo", order: { id: "ord_1" }, ids: {}, history: {}, graylist: {}, tokenStatus: "valid", signals: undefined, ...overrides };
 }
 
-const listed = (kind: IdentifierKind, attemptId: string): GraylistEntry => ({ kind, hash: `${kind}_hash`, attemptId, atMs: NOW - 86_400_000 });
+const listed = (kind: IdentifierKind, attemptId: string): GraylistEntry => ({ list: "fraud", kind, hash: `${kind}_hash`, attemptId, atMs: NOW - 86_400_000 });
 
 const params = (raw: unknown) => graylist.params.parse(raw) as Parameters<typeof graylist.evaluate>[1];
 const DEFAULTS = params({});
@@ -42,5 +42,37 @@ describe("graylist", () => {
     expect((await graylist.evaluate(ctx, params({ severity: "medium" }))).severity).toBe("medium");
     expect(graylist.params.safeParse({ severity: "none" }).success).toBe(false);
     expect(graylist.params.safeParse({ severity: "critical" }).success).toBe(false);
+  });
+});
+
+describe("graylist weighting", () => {
+  const hop = { linkedAttemptId: "att_linked", via: "phone" as const, fraudAttemptId: "att_fraud_9" };
+
+  it("weighs weak identifiers lower: an IP or a name alone is low, a network is ignored", async () => {
+    const ipOnly = context({ ids: { ip: "ip_A" }, graylist: { ip: listed("ip", "att_fraud_1") } });
+    expect((await graylist.evaluate(ipOnly, DEFAULTS)).severity).toBe("low");
+    const netOnly = context({ ids: { ip_net: "n_A" }, graylist: { ip_net: listed("ip_net", "att_fraud_1") } });
+    expect(await graylist.evaluate(netOnly, DEFAULTS)).toEqual({ severity: "none" });
+    const withPhone = context({ ids: { ip: "ip_A", phone: "ph_A" }, graylist: { ip: listed("ip", "att_fraud_1"), phone: listed("phone", "att_fraud_1") } });
+    expect((await graylist.evaluate(withPhone, DEFAULTS)).severity).toBe("high");
+  });
+
+  it("gives a one-hop link its own severity and names the chain", async () => {
+    const ctx = context({ ids: { email: "em_A" }, graylistHops: { email: hop } });
+    expect(await graylist.evaluate(ctx, DEFAULTS)).toEqual({
+      severity: "medium",
+      detail: "email is shared with att_linked, whose phone was used in confirmed fraud att_fraud_9",
+    });
+    expect(await graylist.evaluate(ctx, params({ hopSeverity: "none" }))).toEqual({ severity: "none" });
+  });
+
+  it("lowers matches by one level for a customer with legit orders", async () => {
+    const direct = context({ ids: { phone: "ph_A" }, graylist: { phone: listed("phone", "att_fraud_1") }, isTrusted: true });
+    const outcome = await graylist.evaluate(direct, DEFAULTS);
+    expect(outcome.severity).toBe("medium");
+    expect(outcome.detail).toMatch(/labelled legit/);
+    const hopOnly = context({ ids: { email: "em_A" }, graylistHops: { email: hop }, isTrusted: true });
+    expect((await graylist.evaluate(hopOnly, DEFAULTS)).severity).toBe("low");
+    expect((await graylist.evaluate(direct, params({ trustedLowersBy: 0 }))).severity).toBe("high");
   });
 });

@@ -39,7 +39,7 @@ describe("parseRuleset", () => {
 
   it("fills a rule's own parameter defaults when the entry is empty", () => {
     const ruleset = parseRuleset(withRule("graylist", {}));
-    expect(ruleset.rules[0]!.params).toEqual({ severity: "high" });
+    expect(ruleset.rules[0]!.params).toEqual({ severity: "high", kinds: { ip: "low", ip_net: "none", name: "low" }, hopSeverity: "medium", trustedLowersBy: 1 });
   });
 
   it("refuses an unknown rule, naming it and listing the known ones", () => {

@@ -19,9 +19,21 @@ export interface RuleContext {
   history: Partial<Record<IdentifierKind, HistoryEntry[]>>;
   /** This attempt's identifiers that are on the graylist. */
   graylist: Partial<Record<IdentifierKind, GraylistEntry>>;
+  /** This attempt's identifiers shared with an earlier attempt that has a graylisted identifier: one hop from a fraud. */
+  graylistHops?: Partial<Record<IdentifierKind, GraylistHop>>;
+  /** This attempt's customer or e-mail was labelled `legit` before. */
+  isTrusted?: boolean;
   tokenStatus: TokenStatus;
   /** What the script reported for the token's session; undefined without a usable token. */
   signals: EnvironmentSignals | undefined;
+}
+
+export interface GraylistHop {
+  /** The earlier attempt this one shares an identifier with. */
+  linkedAttemptId: string;
+  /** Which of that attempt's identifiers is graylisted, and by which fraud. */
+  via: IdentifierKind;
+  fraudAttemptId: string;
 }
 
 export interface RuleOutcome {

@@ -6,12 +6,13 @@ type KeyPart = string | number;
 export const keys = {
   secret: (name: string): KeyPart[] => ["secret", name],
   signingKeys: (): KeyPart[] => ["signing-keys"],
+  /** Session and attempt ids start with their creation time, so ids sort by age (see ids.ts). */
   session: (id: string) => id,
   attempt: (id: string) => id,
   order: (siteKey: string, orderId: string): KeyPart[] => [siteKey, orderId],
   tokenUse: (jti: string) => jti,
   label: (attemptId: string) => attemptId,
-  graylist: (kind: IdentifierKind, hash: string): KeyPart[] => [kind, hash],
+  list: (list: string, kind: IdentifierKind, hash: string): KeyPart[] => [list, kind, hash],
   /** Index entries sort by identifier, then time, so a window is one range scan. */
   history: (kind: IdentifierKind, hash: string, tsMs: number, attemptId: string): KeyPart[] => [kind, hash, tsMs, attemptId],
   historyFrom: (kind: IdentifierKind, hash: string, tsMs: number): KeyPart[] => [kind, hash, tsMs],

@@ -37,6 +37,10 @@ export interface AttemptRecord extends Omit<HistoryEntry, "attemptId"> {
   /** The answer given to the merchant, returned again for an idempotent repeat. */
   answer: AssessAnswer;
   review?: ReviewState;
+  /** The most recent earlier attempts sharing an identifier with this one. */
+  links?: LinkedAttempt[];
+  /** Shadow rulesets' full evaluations, for the analyst (the answer carries only their decisions). */
+  shadowMatrix?: { ruleset: string; reasons: { rule: string; severity: string; detail: string }[] }[];
 }
 
 export interface LabelRecord {
@@ -46,11 +50,28 @@ export interface LabelRecord {
   atMs: number;
 }
 
-export interface GraylistEntry {
+/** An identifier on a list because of a labelled attempt: `fraud` (the graylist) or `legit` (trusted). */
+export interface ListEntry {
+  list: Label;
   kind: IdentifierKind;
   hash: string;
   attemptId: string;
   atMs: number;
+}
+
+/** What the rules call a graylist entry: an entry of the `fraud` list. */
+export type GraylistEntry = ListEntry;
+
+export interface IdentifierRef {
+  kind: IdentifierKind;
+  hash: string;
+}
+
+/** An earlier attempt linked to this one, and the identifiers they share. */
+export interface LinkedAttempt {
+  attemptId: string;
+  tsMs: number;
+  via: IdentifierKind[];
 }
 
 export interface TokenUse {
@@ -92,9 +113,22 @@ export interface Store {
   history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]>;
 
   getLabel(attemptId: string): Promise<LabelRecord | undefined>;
-  /** Stores the label and, for `fraud`, graylists the given identifiers; durable before it resolves. */
-  putLabel(label: LabelRecord, graylist: GraylistEntry[]): Promise<void>;
-  graylistLookup(kind: IdentifierKind, hash: string): Promise<GraylistEntry | undefined>;
+  /**
+   * Stores the label and puts `entries` on their lists, first removing from both lists the entries
+   * for `identifiers` that this same attempt put there (a relabel replaces, never accumulates).
+   * Durable before it resolves.
+   */
+  putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void>;
+  /** The list entries for these identifiers on one list, in the same order (undefined where none). */
+  listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]>;
+
+  /** Attempts recorded in [sinceMs, untilMs), oldest first, at most `limit`. */
+  listAttempts(range: { sinceMs: number; untilMs: number; limit: number; siteKey?: string }): Promise<AttemptRecord[]>;
+  /**
+   * Retention: deletes up to `limit` attempts older than `beforeMs` with their index entries, order
+   * and token-use records, and sessions created before it. Returns how many attempts and sessions went.
+   */
+  purgeBefore(beforeMs: number, limit: number): Promise<{ attempts: number; sessions: number }>;
 
   close(): Promise<void>;
 }

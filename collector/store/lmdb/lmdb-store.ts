@@ -3,15 +3,18 @@ import { open, type Database, type Key, type RootDatabase } from "lmdb";
 import { keys } from "../keys.js";
 import type {
   AttemptRecord,
-  GraylistEntry,
   HistoryEntry,
+  IdentifierRef,
+  Label,
   LabelRecord,
+  ListEntry,
   SessionRecord,
   SigningKeyRecord,
   Store,
   TokenUse,
 } from "../types.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
+import { idFloor } from "../../ids.js";
 
 /**
  * The embedded store: one LMDB environment in the data directory, one named database per record kind.
@@ -26,7 +29,7 @@ export class LmdbStore implements Store {
   private readonly tokenUses: Database<TokenUse, Key>;
   private readonly index: Database<Omit<HistoryEntry, "tsMs" | "attemptId">, Key>;
   private readonly labels: Database<LabelRecord, Key>;
-  private readonly graylist: Database<GraylistEntry, Key>;
+  private readonly lists: Database<ListEntry, Key>;
 
   constructor(path: string) {
     mkdirSync(path, { recursive: true });
@@ -39,7 +42,7 @@ export class LmdbStore implements Store {
     this.tokenUses = db("token-uses");
     this.index = db("identifier-index");
     this.labels = db("labels");
-    this.graylist = db("graylist");
+    this.lists = db("label-lists");
   }
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
@@ -119,16 +122,50 @@ export class LmdbStore implements Store {
     return this.labels.get(keys.label(attemptId));
   }
 
-  async putLabel(label: LabelRecord, graylist: GraylistEntry[]): Promise<void> {
+  async putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
     await this.root.transaction(() => {
       this.labels.put(keys.label(label.attemptId), label);
-      for (const entry of graylist) this.graylist.put(keys.graylist(entry.kind, entry.hash), entry);
+      for (const list of ["fraud", "legit"] as const) {
+        for (const { kind, hash } of identifiers) {
+          const key = keys.list(list, kind, hash);
+          if (this.lists.get(key)?.attemptId === label.attemptId) this.lists.remove(key);
+        }
+      }
+      for (const entry of entries) this.lists.put(keys.list(entry.list, entry.kind, entry.hash), entry);
     });
     await this.root.flushed;
   }
 
-  async graylistLookup(kind: IdentifierKind, hash: string): Promise<GraylistEntry | undefined> {
-    return this.graylist.get(keys.graylist(kind, hash));
+  async listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
+    return refs.map(({ kind, hash }) => this.lists.get(keys.list(list, kind, hash)));
+  }
+
+  async listAttempts(range: { sinceMs: number; untilMs: number; limit: number; siteKey?: string }): Promise<AttemptRecord[]> {
+    const found: AttemptRecord[] = [];
+    for (const { value } of this.attempts.getRange({ start: idFloor("att", range.sinceMs), end: idFloor("att", range.untilMs) })) {
+      if (range.siteKey !== undefined && value.siteKey !== range.siteKey) continue;
+      found.push(value);
+      if (found.length >= range.limit) break;
+    }
+    return found;
+  }
+
+  async purgeBefore(beforeMs: number, limit: number): Promise<{ attempts: number; sessions: number }> {
+    const oldAttempts = [...this.attempts.getRange({ start: idFloor("att", 0), end: idFloor("att", beforeMs), limit })].map((e) => e.value);
+    const oldSessions = [...this.sessions.getKeys({ start: idFloor("ses", 0), end: idFloor("ses", beforeMs), limit })];
+    if (oldAttempts.length === 0 && oldSessions.length === 0) return { attempts: 0, sessions: 0 };
+    await this.root.transaction(() => {
+      for (const attempt of oldAttempts) {
+        this.attempts.remove(keys.attempt(attempt.id));
+        if (this.orders.get(keys.order(attempt.siteKey, attempt.orderId)) === attempt.id) this.orders.remove(keys.order(attempt.siteKey, attempt.orderId));
+        if (attempt.tokenJti !== undefined) this.tokenUses.remove(keys.tokenUse(attempt.tokenJti));
+        for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
+          this.index.remove(keys.history(kind, hash, attempt.tsMs, attempt.id));
+        }
+      }
+      for (const key of oldSessions) this.sessions.remove(key);
+    });
+    return { attempts: oldAttempts.length, sessions: oldSessions.length };
   }
 
   async close(): Promise<void> {

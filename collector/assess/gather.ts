@@ -1,0 +1,82 @@
+import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
+import type { GraylistHop } from "../rules/types.js";
+import type { GraylistEntry, HistoryEntry, IdentifierHashes, IdentifierRef, LinkedAttempt, Store } from "../store/types.js";
+
+/** Earlier attempts read per identifier: enough for any window the rules use and for a device's history. */
+const HISTORY_LIMIT = 1000;
+/** Identifiers strong enough to carry a graylist hop; an IP or a name is shared by too many strangers. */
+const HOP_KINDS: ReadonlySet<IdentifierKind> = new Set(["device", "email", "phone", "card", "customer", "address"]);
+/** How many of the most recent linked attempts per identifier are followed for hops. */
+const HOP_ATTEMPTS_PER_IDENTIFIER = 50;
+const MAX_HOP_LOOKUPS = 400;
+const MAX_LINKS = 20;
+
+export interface Gathered {
+  history: Partial<Record<IdentifierKind, HistoryEntry[]>>;
+  graylist: Partial<Record<IdentifierKind, GraylistEntry>>;
+  graylistHops: Partial<Record<IdentifierKind, GraylistHop>>;
+  isTrusted: boolean;
+  links: LinkedAttempt[];
+}
+
+/**
+ * Everything the rules read from the store, in three batched rounds: each identifier's history,
+ * then the graylist and trust for this attempt's identifiers, then the graylist for the identifiers
+ * of linked attempts (one hop).
+ */
+export async function gather(store: Store, ids: IdentifierHashes, sinceMs: number): Promise<Gathered> {
+  const present = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined);
+  const own: IdentifierRef[] = present.map((kind) => ({ kind, hash: ids[kind]! }));
+  const trustRefs = own.filter(({ kind }) => kind === "customer" || kind === "email");
+  const [histories, direct, trusted] = await Promise.all([
+    Promise.all(own.map(({ kind, hash }) => store.history(kind, hash, sinceMs, HISTORY_LIMIT))),
+    store.listLookup("fraud", own),
+    store.listLookup("legit", trustRefs),
+  ]);
+
+  const history: Gathered["history"] = {};
+  const graylist: Gathered["graylist"] = {};
+  present.forEach((kind, i) => {
+    history[kind] = histories[i]!;
+    if (direct[i]) graylist[kind] = direct[i]!;
+  });
+
+  const hopRefs: IdentifierRef[] = [];
+  const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
+  const seen = new Set(own.map(({ kind, hash }) => `${kind}:${hash}`));
+  for (const kind of present) {
+    if (!HOP_KINDS.has(kind)) continue;
+    for (const linked of history[kind]!.slice(0, HOP_ATTEMPTS_PER_IDENTIFIER)) {
+      for (const [otherKind, hash] of Object.entries(linked.ids) as [IdentifierKind, string][]) {
+        const key = `${otherKind}:${hash}`;
+        if (!HOP_KINDS.has(otherKind) || seen.has(key) || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
+        seen.add(key);
+        hopRefs.push({ kind: otherKind, hash });
+        hopSources.push({ kind, linked });
+      }
+    }
+  }
+  const hopHits = hopRefs.length > 0 ? await store.listLookup("fraud", hopRefs) : [];
+  const graylistHops: Gathered["graylistHops"] = {};
+  hopHits.forEach((hit, i) => {
+    const source = hopSources[i]!;
+    if (hit && !graylistHops[source.kind]) {
+      graylistHops[source.kind] = { linkedAttemptId: source.linked.attemptId, via: hopRefs[i]!.kind, fraudAttemptId: hit.attemptId };
+    }
+  });
+
+  return { history, graylist, graylistHops, isTrusted: trusted.some(Boolean), links: linksOf(history) };
+}
+
+/** The most recent earlier attempts sharing any identifier, each with the identifiers it shares. */
+function linksOf(history: Gathered["history"]): LinkedAttempt[] {
+  const byAttempt = new Map<string, LinkedAttempt>();
+  for (const [kind, entries] of Object.entries(history) as [IdentifierKind, HistoryEntry[]][]) {
+    for (const entry of entries) {
+      const link = byAttempt.get(entry.attemptId) ?? { attemptId: entry.attemptId, tsMs: entry.tsMs, via: [] };
+      link.via.push(kind);
+      byAttempt.set(entry.attemptId, link);
+    }
+  }
+  return [...byAttempt.values()].sort((a, b) => b.tsMs - a.tsMs).slice(0, MAX_LINKS);
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import type { IdentifierKind } from "../identity/normalise.js";
+import { earlierWithin } from "./history.js";
+import { counted, describeWindow, severityForCount, thresholds, window } from "./params.js";
+import type { RuleDefinition } from "./types.js";
+
+const params = z.strictObject({ window, thresholds });
+export type VelocityParams = z.output<typeof params>;
+
+/** Attempts sharing one identifier within a window, this one included: repetition is what fraud looks like. */
+export function velocityRule(id: string, kind: IdentifierKind, fromWhat: string): RuleDefinition<VelocityParams> {
+  return {
+    id,
+    params,
+    lookbackMs: (p) => p.window,
+    evaluate(ctx, p) {
+      if (ctx.ids[kind] === undefined) return { severity: "none" };
+      const count = earlierWithin(ctx, kind, p.window).length + 1;
+      return { severity: severityForCount(count, p.thresholds), detail: `${counted(count, "attempt")} from ${fromWhat} in ${describeWindow(p.window)}` };
+    },
+  };
+}
