@@ -75,6 +75,8 @@ export type StoreConfig = z.output<typeof configSchema>["store"];
 export interface Config extends Omit<z.output<typeof configSchema>, "publicUrl" | "rulesets"> {
   publicUrl: string;
   rulesets: Map<string, Ruleset>;
+  /** The ruleset files the config names (absolute), watched for reloads. */
+  rulesetFiles: string[];
 }
 
 /**
@@ -85,6 +87,9 @@ export async function parseConfig(raw: unknown, baseDir = process.cwd()): Promis
   const parsed = configSchema.safeParse(raw);
   const problems = parsed.success ? [] : describeIssues(parsed.error);
   const input = isRecord(raw) ? raw : {};
+  const rulesetFiles = isRecord(input.rulesets)
+    ? Object.values(input.rulesets).filter((v): v is string => typeof v === "string").map((path) => resolve(baseDir, path))
+    : [];
   const rulesets = await loadRulesets(input.rulesets, baseDir, problems);
   const declared = new Set(["default", ...(isRecord(input.rulesets) ? Object.keys(input.rulesets) : [])]);
   problems.push(...crossSiteProblems(input.sites, declared));
@@ -93,7 +98,7 @@ export async function parseConfig(raw: unknown, baseDir = process.cwd()): Promis
   const value = parsed.data;
   const host = value.listen.host.includes(":") ? `[${value.listen.host}]` : value.listen.host;
   const publicUrl = (value.publicUrl ?? `http://${host}:${value.listen.port}`).replace(/\/$/, "");
-  return { ...value, publicUrl, rulesets };
+  return { ...value, publicUrl, rulesets, rulesetFiles };
 }
 
 async function loadRulesets(raw: unknown, baseDir: string, problems: string[]): Promise<Map<string, Ruleset>> {

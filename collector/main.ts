@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import uWS from "uWebSockets.js";
-import { Assessor, type SiteRules } from "./assess/assessor.js";
+import { Assessor } from "./assess/assessor.js";
 import type { Config, SiteConfig } from "./config.js";
 import { json, serve, type Handler } from "./http/uws-http.js";
 import { SecretKeys } from "./http/auth.js";
@@ -10,6 +10,9 @@ import * as routes from "./http/routes.js";
 import { staticAsset } from "./http/static-asset.js";
 import { IdentifierHasher } from "./identity/hash.js";
 import { Labeler } from "./labels.js";
+import { LiveRules } from "./live-rules.js";
+import { Metrics } from "./metrics.js";
+import { startRetention, type Retention } from "./retention.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/types.js";
 import { mountStream } from "./stream/stream.js";
@@ -20,6 +23,8 @@ export interface RunningCollector {
   url: string;
   port: number;
   store: Store;
+  rules: LiveRules;
+  retention: Retention;
   close(): Promise<void>;
 }
 
@@ -27,9 +32,12 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Where the built script lives; found next to the compiled collector (or in dist/ when run from source) by default. */
   publicDir?: string;
+  /** The file the config came from: reloads re-read it (admin call, SIGHUP, or a change on disk). */
+  configPath?: string;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
+const KNOWN_PATHS = ["/healthz", "/metrics", "/v1/vakt.js", "/v1/jwks.json", "/v1/assess", "/v1/labels", "/v1/shadow-report", "/v1/admin/reload"];
 /** uWS.LIBUS_LISTEN_EXCLUSIVE_PORT: exported at run time, missing from the typings. */
 const LISTEN_EXCLUSIVE_PORT = 1;
 
@@ -43,25 +51,21 @@ export async function startCollector(config: Config, options: StartOptions = {})
     const hasher = new IdentifierHasher(await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32)));
     const tokens = await TokenService.open(store, { issuer: config.publicUrl, ttlSeconds: config.token.ttlSeconds });
     const sites = new Map<string, SiteConfig>(config.sites.map((site) => [site.siteKey, site]));
-    const siteRules = new Map<string, SiteRules>(
-      config.sites.map((site) => [
-        site.siteKey,
-        {
-          siteKey: site.siteKey,
-          live: { name: site.rules, ruleset: config.rulesets.get(site.rules)! },
-          shadow: site.shadow.map((name) => ({ name, ruleset: config.rulesets.get(name)! })),
-        },
-      ]),
-    );
+    const rules = new LiveRules(config, options.configPath, log);
+    rules.watch(config);
+    const metrics = new Metrics();
+    const retention = startRetention(store, config.retentionDays * 86_400_000, log);
     const trustedProxies = new Set(config.trustProxy);
     const deps: routes.RouteDeps = {
       store,
       tokens,
-      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000 }),
+      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000, metrics }),
       labeler: new Labeler(store),
       secrets: new SecretKeys(config.sites),
-      siteRules,
+      rules,
+      metrics,
       trustedProxies,
+      consolePassword: config.console?.password,
     };
 
     const app = uWS.App();
@@ -75,9 +79,12 @@ export async function startCollector(config: Config, options: StartOptions = {})
     mount("post", "/v1/assess", routes.assess(deps));
     mount("post", "/v1/labels", routes.labels(deps));
     mount("get", "/v1/attempts/:id", routes.attempt(deps), 1);
+    mount("get", "/v1/shadow-report", routes.shadowReport(deps));
+    mount("post", "/v1/admin/reload", routes.reload(deps));
+    mount("get", "/metrics", routes.metrics(deps));
     mountStream(app, { store, tokens, sites, trustedProxies, log });
     serve(app, "any", "/*", (req) => {
-      const known = ["/healthz", "/v1/vakt.js", "/v1/jwks.json", "/v1/assess", "/v1/labels"].includes(req.path) || req.path.startsWith("/v1/attempts/");
+      const known = KNOWN_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/");
       if (known) throw new HttpError(405, "method_not_allowed", `${req.method.toUpperCase()} is not allowed on ${req.path}`);
       return json(404, { error: "not_found", message: `no route ${req.path}` });
     }, { maxBodyBytes: 0, onError });
@@ -96,9 +103,13 @@ export async function startCollector(config: Config, options: StartOptions = {})
       url: `http://${config.listen.host.includes(":") ? `[${config.listen.host}]` : config.listen.host}:${port}`,
       port,
       store,
+      rules,
+      retention,
       async close() {
         if (isClosed) return;
         isClosed = true;
+        rules.close();
+        retention.stop();
         uWS.us_listen_socket_close(listenSocket);
         await store.close();
       },

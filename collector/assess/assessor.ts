@@ -1,7 +1,9 @@
+import { performance } from "node:perf_hooks";
 import type { IdentifierHasher } from "../identity/hash.js";
 import { evaluate, lookbackMs } from "../engine.js";
 import { newId } from "../ids.js";
 import { KeyedLock } from "../keyed-lock.js";
+import type { Metrics } from "../metrics.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { RuleContext } from "../rules/types.js";
 import type { AttemptRecord, HistoryEntry, SessionRecord, Store } from "../store/types.js";
@@ -30,6 +32,7 @@ export class Assessor {
       tokens: TokenService;
       hasher: IdentifierHasher;
       retentionMs: number;
+      metrics?: Metrics;
       now?: () => number;
     },
   ) {}
@@ -61,7 +64,8 @@ export class Assessor {
     session: SessionRecord | undefined,
     jti?: string,
   ): Promise<AssessAnswer> {
-    const { store, hasher } = this.deps;
+    const { store, hasher, metrics } = this.deps;
+    const startedAt = performance.now();
     const nowMs = this.deps.now?.() ?? Date.now();
     const ip = request.ip ?? session?.ip;
     const deviceId = session?.signals.visitorId;
@@ -98,6 +102,11 @@ export class Assessor {
     if (jti !== undefined) record.tokenJti = jti;
     if (answer.decision === "review") record.review = { status: "open", atMs: nowMs };
     await store.recordAttempt(record);
+    if (metrics) {
+      metrics.observeEvaluation(site.live.name, live!);
+      site.shadow.forEach((s, i) => metrics.observeEvaluation(s.name, shadows[i]!));
+      metrics.observeAssess(site.siteKey, answer.decision, answer.shadow, (performance.now() - startedAt) / 1000);
+    }
     return answer;
   }
 }

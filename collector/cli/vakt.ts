@@ -34,7 +34,7 @@ async function collector(args: string[]): Promise<number> {
   let running;
   try {
     const config = await loadConfigFile(configPath);
-    running = await startCollector(config);
+    running = await startCollector(config, { configPath });
     console.log(`vakt collector listening on ${running.url} (public URL ${config.publicUrl}, ${config.sites.length} site(s))`);
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -45,11 +45,15 @@ async function collector(args: string[]): Promise<number> {
     }
     return 1;
   }
+  const rules = running.rules;
+  const reloadOnHangup = () => void rules.reload();
+  process.on("SIGHUP", reloadOnHangup);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  process.off("SIGHUP", reloadOnHangup);
   await running.close();
   return 0;
 }

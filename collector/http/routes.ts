@@ -1,5 +1,8 @@
 import { z } from "zod";
-import type { Assessor, SiteRules } from "../assess/assessor.js";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { Assessor } from "../assess/assessor.js";
+import type { LiveRules } from "../live-rules.js";
+import type { Metrics } from "../metrics.js";
 import { assessRequestSchema } from "../assess/request.js";
 import { HttpError } from "../errors.js";
 import type { Labeler } from "../labels.js";
@@ -15,8 +18,10 @@ export interface RouteDeps {
   assessor: Assessor;
   labeler: Labeler;
   secrets: SecretKeys;
-  siteRules: ReadonlyMap<string, SiteRules>;
+  rules: LiveRules;
+  metrics: Metrics;
   trustedProxies: ReadonlySet<string>;
+  consolePassword: string | undefined;
 }
 
 /** Parses with a schema; the first problem becomes a 400 naming its field. */
@@ -38,7 +43,7 @@ export function assess(deps: RouteDeps): Handler {
   return async (req, readBody) => {
     const site = deps.secrets.authenticate(req);
     const request = parse(assessRequestSchema, await readJson(req, readBody));
-    const answer = await deps.assessor.assess(deps.siteRules.get(site.siteKey)!, request);
+    const answer = await deps.assessor.assess(deps.rules.get(site.siteKey)!, request);
     return json(200, answer);
   };
 }
@@ -81,5 +86,58 @@ export function attempt(deps: RouteDeps): Handler {
       label: label ? { label: label.label, reason: label.reason ?? null, at: new Date(label.atMs).toISOString() } : null,
       review: record.review ? { status: record.review.status, at: new Date(record.review.atMs).toISOString() } : null,
     });
+  };
+}
+
+export function metrics(deps: RouteDeps): Handler {
+  return async () => ({ status: 200, body: await deps.metrics.text(), headers: { "content-type": deps.metrics.registry.contentType, "cache-control": "no-store" } });
+}
+
+const MAX_REPORT_ATTEMPTS = 100_000;
+
+/** How often each shadow ruleset agreed with the live one, over the site's recent attempts: the case for promoting a challenger. */
+export function shadowReport(deps: RouteDeps): Handler {
+  return async (req) => {
+    const site = deps.secrets.authenticate(req);
+    const hours = Number(req.query.get("hours") ?? "24");
+    if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 365) throw new HttpError(400, "invalid_request", "hours: a number of hours between 0 and 8760", { path: "hours" });
+    const untilMs = Date.now() + 1;
+    const attempts = await deps.store.listAttempts({ sinceMs: untilMs - hours * 3_600_000, untilMs, limit: MAX_REPORT_ATTEMPTS, siteKey: site.siteKey });
+    const byRuleset = new Map<string, { ruleset: string; attempts: number; agree: number; disagree: number; changes: Record<string, number> }>();
+    for (const attempt of attempts) {
+      for (const shadow of attempt.answer.shadow) {
+        const row = byRuleset.get(shadow.ruleset) ?? { ruleset: shadow.ruleset, attempts: 0, agree: 0, disagree: 0, changes: {} };
+        row.attempts += 1;
+        if (shadow.decision === attempt.answer.decision) row.agree += 1;
+        else {
+          row.disagree += 1;
+          const change = `${attempt.answer.decision}->${shadow.decision}`;
+          row.changes[change] = (row.changes[change] ?? 0) + 1;
+        }
+        byRuleset.set(shadow.ruleset, row);
+      }
+    }
+    const live = deps.rules.get(site.siteKey)!;
+    return json(200, {
+      site: site.siteKey,
+      live: live.live.name,
+      since: new Date(untilMs - hours * 3_600_000).toISOString(),
+      attempts: attempts.length,
+      isTruncated: attempts.length >= MAX_REPORT_ATTEMPTS,
+      shadow: [...byRuleset.values()],
+    });
+  };
+}
+
+/** Operator call: re-read the config file's rulesets. Authenticated with the console password. */
+export function reload(deps: RouteDeps): Handler {
+  return async (req) => {
+    if (!deps.consolePassword) throw new HttpError(404, "not_found", "the admin API is off: set console.password in the config");
+    const presented = /^Bearer\s+(.+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
+    const digest = (text: string) => createHash("sha256").update(text).digest();
+    if (!timingSafeEqual(digest(presented), digest(deps.consolePassword))) throw new HttpError(401, "unauthorized", "send the console password as `Authorization: Bearer <password>`");
+    const result = await deps.rules.reload();
+    if (!result.ok) return json(400, { error: "invalid_request", message: `reload refused, the live rules stay: ${result.problems.join("; ")}`, problems: result.problems });
+    return json(200, { reloaded: true, rulesets: result.rulesets });
   };
 }
