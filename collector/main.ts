@@ -9,6 +9,7 @@ import { SecretKeys } from "./http/auth.js";
 import * as routes from "./http/routes.js";
 import { staticAsset } from "./http/static-asset.js";
 import { IdentifierHasher } from "./identity/hash.js";
+import { ContactVault } from "./contact-vault.js";
 import { Labeler } from "./labels.js";
 import { LiveRules } from "./live-rules.js";
 import { Metrics } from "./metrics.js";
@@ -59,7 +60,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     const deps: routes.RouteDeps = {
       store,
       tokens,
-      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000, metrics }),
+      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000, metrics, contacts: await ContactVault.open(store) }),
       labeler: new Labeler(store),
       secrets: new SecretKeys(config.sites),
       rules,
@@ -83,6 +84,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     mount("post", "/v1/admin/reload", routes.reload(deps));
     mount("get", "/metrics", routes.metrics(deps));
     mountStream(app, { store, tokens, sites, trustedProxies, log });
+    routes.mountCollect(app, { store, tokens, sites, trustedProxies, log });
     serve(app, "any", "/*", (req) => {
       const known = KNOWN_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/");
       if (known) throw new HttpError(405, "method_not_allowed", `${req.method.toUpperCase()} is not allowed on ${req.path}`);

@@ -11,7 +11,8 @@ const BATCH = 500;
 /**
  * Deletes attempts (with their index entries) and sessions older than `retentionMs`, in batches
  * with a yield between them so the API never pauses. Runs at start and then every `intervalMs`.
- * Labels and list entries hold only hashes and stay.
+ * Expired contact details (kept encrypted for step-up checks) go too. Labels and list entries hold
+ * only hashes and stay.
  */
 export function startRetention(store: Store, retentionMs: number, log: (line: string) => void, intervalMs = 10 * 60_000): Retention {
   let running: Promise<{ attempts: number; sessions: number }> | undefined;
@@ -21,9 +22,10 @@ export function startRetention(store: Store, retentionMs: number, log: (line: st
       try {
         for (;;) {
           const removed = await store.purgeBefore(Date.now() - retentionMs, BATCH);
+          const contacts = await store.purgeExpiredContacts(Date.now(), BATCH);
           total.attempts += removed.attempts;
           total.sessions += removed.sessions;
-          if (removed.attempts < BATCH && removed.sessions < BATCH) break;
+          if (removed.attempts < BATCH && removed.sessions < BATCH && contacts < BATCH) break;
           await new Promise((resolve) => setImmediate(resolve));
         }
         if (total.attempts + total.sessions > 0) log(`retention: deleted ${total.attempts} attempts and ${total.sessions} sessions past retention`);

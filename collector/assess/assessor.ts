@@ -4,6 +4,7 @@ import { evaluate, lookbackMs } from "../engine.js";
 import { newId } from "../ids.js";
 import { KeyedLock } from "../keyed-lock.js";
 import type { Metrics } from "../metrics.js";
+import type { ContactVault } from "../contact-vault.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { RuleContext } from "../rules/types.js";
 import type { AttemptRecord, HistoryEntry, SessionRecord, Store } from "../store/types.js";
@@ -33,6 +34,7 @@ export class Assessor {
       hasher: IdentifierHasher;
       retentionMs: number;
       metrics?: Metrics;
+      contacts?: ContactVault;
       now?: () => number;
     },
   ) {}
@@ -101,7 +103,12 @@ export class Assessor {
     }
     if (jti !== undefined) record.tokenJti = jti;
     if (answer.decision === "review") record.review = { status: "open", atMs: nowMs };
-    await store.recordAttempt(record);
+    await Promise.all([
+      store.recordAttempt(record),
+      answer.decision === "challenge" && this.deps.contacts
+        ? this.deps.contacts.keep(id, { ...(request.order.email ? { email: request.order.email } : {}), ...(request.order.phone ? { phone: request.order.phone } : {}) })
+        : undefined,
+    ]);
     if (metrics) {
       metrics.observeEvaluation(site.live.name, live!);
       site.shadow.forEach((s, i) => metrics.observeEvaluation(s.name, shadows[i]!));

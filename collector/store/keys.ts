@@ -12,6 +12,9 @@ export const keys = {
   order: (siteKey: string, orderId: string): KeyPart[] => [siteKey, orderId],
   tokenUse: (jti: string) => jti,
   label: (attemptId: string) => attemptId,
+  contact: (attemptId: string) => attemptId,
+  /** Contacts by expiry, so the sweep finds expired ones with one range scan. */
+  contactExpiry: (expiresAtMs: number, attemptId: string): KeyPart[] => [expiresAtMs, attemptId],
   list: (list: string, kind: IdentifierKind, hash: string): KeyPart[] => [list, kind, hash],
   /** Index entries sort by identifier, then time, so a window is one range scan. */
   history: (kind: IdentifierKind, hash: string, tsMs: number, attemptId: string): KeyPart[] => [kind, hash, tsMs, attemptId],

@@ -122,6 +122,11 @@ export interface Store {
   /** The list entries for these identifiers on one list, in the same order (undefined where none). */
   listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]>;
 
+  /** Keeps an encrypted contact blob until `expiresAtMs`. */
+  putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void>;
+  /** The blob, unless it has expired at `nowMs`. */
+  getContact(attemptId: string, nowMs: number): Promise<Buffer | undefined>;
+
   /** Attempts recorded in [sinceMs, untilMs), oldest first, at most `limit`. */
   listAttempts(range: { sinceMs: number; untilMs: number; limit: number; siteKey?: string }): Promise<AttemptRecord[]>;
   /**
@@ -129,6 +134,8 @@ export interface Store {
    * and token-use records, and sessions created before it. Returns how many attempts and sessions went.
    */
   purgeBefore(beforeMs: number, limit: number): Promise<{ attempts: number; sessions: number }>;
+  /** Deletes up to `limit` contact blobs that expired before `nowMs`; returns how many. */
+  purgeExpiredContacts(nowMs: number, limit: number): Promise<number>;
 
   close(): Promise<void>;
 }

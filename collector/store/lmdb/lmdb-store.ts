@@ -30,6 +30,8 @@ export class LmdbStore implements Store {
   private readonly index: Database<Omit<HistoryEntry, "tsMs" | "attemptId">, Key>;
   private readonly labels: Database<LabelRecord, Key>;
   private readonly lists: Database<ListEntry, Key>;
+  private readonly contacts: Database<{ sealed: Buffer; expiresAtMs: number }, Key>;
+  private readonly contactExpiries: Database<string, Key>;
 
   constructor(path: string) {
     mkdirSync(path, { recursive: true });
@@ -43,6 +45,8 @@ export class LmdbStore implements Store {
     this.index = db("identifier-index");
     this.labels = db("labels");
     this.lists = db("label-lists");
+    this.contacts = db("contacts");
+    this.contactExpiries = db("contact-expiries");
   }
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
@@ -138,6 +142,30 @@ export class LmdbStore implements Store {
 
   async listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
     return refs.map(({ kind, hash }) => this.lists.get(keys.list(list, kind, hash)));
+  }
+
+  async putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void> {
+    await this.root.transaction(() => {
+      this.contacts.put(keys.contact(attemptId), { sealed, expiresAtMs });
+      this.contactExpiries.put(keys.contactExpiry(expiresAtMs, attemptId), attemptId);
+    });
+  }
+
+  async getContact(attemptId: string, nowMs: number): Promise<Buffer | undefined> {
+    const found = this.contacts.get(keys.contact(attemptId));
+    return found && found.expiresAtMs > nowMs ? Buffer.from(found.sealed) : undefined;
+  }
+
+  async purgeExpiredContacts(nowMs: number, limit: number): Promise<number> {
+    const expired = [...this.contactExpiries.getRange({ start: [0], end: [nowMs], limit })];
+    if (expired.length === 0) return 0;
+    await this.root.transaction(() => {
+      for (const { key, value } of expired) {
+        this.contactExpiries.remove(key);
+        this.contacts.remove(keys.contact(value));
+      }
+    });
+    return expired.length;
   }
 
   async listAttempts(range: { sinceMs: number; untilMs: number; limit: number; siteKey?: string }): Promise<AttemptRecord[]> {
