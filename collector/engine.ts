@@ -35,6 +35,17 @@ export function lookbackMs(rulesets: Iterable<Ruleset>): number {
   return max;
 }
 
+/** Lets each rule load its data before the ruleset serves (see RuleDefinition.prepare); a failure is left to the rule's first evaluation. */
+export function prepareRuleset(ruleset: Ruleset): void {
+  for (const rule of ruleset.rules) {
+    try {
+      rule.definition.prepare?.(rule.params);
+    } catch {
+      // The evaluation meets the same problem and reports it as an `error` execution.
+    }
+  }
+}
+
 /**
  * Runs every rule of the ruleset concurrently, each within its time budget. A rule that misses its
  * budget or throws gets its configured `onTimeout` severity and is marked so in the matrix; the

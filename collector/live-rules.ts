@@ -1,6 +1,7 @@
 import { unwatchFile, watchFile } from "node:fs";
 import type { SiteRules } from "./assess/assessor.js";
 import { ConfigError, loadConfigFile, type Config } from "./config.js";
+import { prepareRuleset } from "./engine.js";
 
 export type ReloadResult = { ok: true; rulesets: string[] } | { ok: false; problems: string[] };
 
@@ -70,6 +71,7 @@ export class LiveRules {
   }
 
   private apply(config: Pick<Config, "sites" | "rulesets">): void {
+    for (const ruleset of config.rulesets.values()) prepareRuleset(ruleset);
     const next = new Map(this.bySite);
     for (const site of config.sites) {
       next.set(site.siteKey, {

@@ -9,6 +9,8 @@ const fake = vi.hoisted(() => ({
   options: undefined as StreamOptions | undefined,
   isClosed: false,
   fingerprint: undefined as undefined | ((value: { visitorId: string; confidence: { score: number } }) => void),
+  traces: [] as string[],
+  behaviour: undefined as undefined | { onChange: (group: string, isUrgent?: boolean) => void; reads: string[][]; isStopped: boolean },
 }));
 
 vi.mock("./transport/stream.js", () => ({
@@ -28,7 +30,30 @@ vi.mock("@fingerprintjs/fingerprintjs", () => ({
   },
 }));
 
-const { start, REFRESH_AT_SHARE_OF_TTL } = await import("./agent.js");
+// The automation traces need a real window (checked in Chromium); here they are a fixed answer.
+vi.mock("./signals/automation.js", () => ({
+  getAutomation: () => {
+    if (fake.traces.includes("throw")) throw new TypeError("no window here");
+    return { traces: [...fake.traces] };
+  },
+}));
+
+// Behaviour needs a real document (checked in Chromium); here a stand-in that reports what is read.
+vi.mock("./signals/behaviour.js", () => ({
+  watchBehaviour: (onChange: (group: string, isUrgent?: boolean) => void) => {
+    const state = { onChange, reads: [] as string[][], isStopped: false };
+    fake.behaviour = state;
+    return {
+      read: (groups: string[]) => {
+        state.reads.push([...groups]);
+        return Object.fromEntries(groups.map((group) => [group, { read: state.reads.length }]));
+      },
+      stop: () => (state.isStopped = true),
+    };
+  },
+}));
+
+const { start, BATCH_MS, MAX_REPORTS, REFRESH_AT_SHARE_OF_TTL } = await import("./agent.js");
 
 /** Lets pending promise callbacks run without moving the fake clock. */
 const flush = async (): Promise<void> => {
@@ -43,6 +68,8 @@ describe("start", () => {
     fake.options = undefined;
     fake.isClosed = false;
     fake.fingerprint = undefined;
+    fake.traces = [];
+    fake.behaviour = undefined;
     vi.stubGlobal("navigator", {
       webdriver: true,
       userAgent: "Mozilla/5.0 HeadlessChrome/156",
@@ -95,6 +122,7 @@ describe("start", () => {
           timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
           languages: ["sv-SE", "en"],
           screen: { width: 1280, height: 720, pixelRatio: 2, colorDepth: 24 },
+          automation: { traces: [] },
         },
       },
     ]);
@@ -107,13 +135,29 @@ describe("start", () => {
     expect(fake.sent[1]).toEqual({ t: "signals", d: { visitorId: "v_123", visitorConfidence: 0.7, fingerprintMs: 750 } });
   });
 
-  it("leaves out a signal that throws", () => {
+  it("leaves out a signal that throws, and reports it to the collector", () => {
     vi.stubGlobal("screen", undefined);
     start({ siteKey: "pk", collectorUrl: "http://c" });
     vi.advanceTimersByTime(500);
-    const first = fake.sent[0] as { d: Record<string, unknown> };
-    expect(first.d).not.toHaveProperty("screen");
-    expect(first.d.webdriver).toBe(true);
+    const report = fake.sent[0] as { t: string; m: string };
+    expect(report).toMatchObject({ t: "report" });
+    expect(report.m).toMatch(/^signal screen: TypeError: /);
+    const signals = fake.sent[1] as { d: Record<string, unknown> };
+    expect(signals.d).not.toHaveProperty("screen");
+    expect(signals.d.webdriver).toBe(true);
+  });
+
+  it(`reports at most ${MAX_REPORTS} failures per page, each at most 200 characters`, () => {
+    vi.stubGlobal("navigator", undefined);
+    vi.stubGlobal("screen", undefined);
+    fake.traces = ["throw"];
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    vi.advanceTimersByTime(500);
+    const reports = fake.sent.filter((frame) => (frame as ClientFrame).t === "report") as { m: string }[];
+    expect(reports).toHaveLength(MAX_REPORTS);
+    expect(reports.map((r) => r.m.split(":")[0])).toEqual(["signal webdriver", "signal userAgent", "signal platform"]);
+    expect(reports.every((r) => r.m.length <= 200)).toBe(true);
+    expect((fake.sent.at(-1) as { d: Record<string, unknown> }).d).toEqual({ timezone: Intl.DateTimeFormat().resolvedOptions().timeZone });
   });
 
   it("token() waits for the first token, then answers with the latest", async () => {
@@ -183,8 +227,96 @@ describe("start", () => {
     spy.mockRestore();
   });
 
+  it("calls onToken with every new token, and survives it throwing", () => {
+    const seen: string[] = [];
+    start({
+      siteKey: "pk",
+      collectorUrl: "http://c",
+      onToken: (value) => {
+        seen.push(value);
+        throw new Error("merchant bug");
+      },
+    });
+    fake.options!.onToken(token("t1", 10_000));
+    fake.options!.onToken(token("t2", 10_000));
+    expect(seen).toEqual(["t1", "t2"]);
+    vi.advanceTimersByTime(8_000);
+    expect(fake.sent.filter((frame) => (frame as ClientFrame).t === "token")).toHaveLength(1);
+  });
+
   it("never throws, even with no browser around it", () => {
     vi.unstubAllGlobals();
     expect(() => start({ siteKey: "pk", collectorUrl: "http://c" }).stop()).not.toThrow();
+  });
+});
+
+describe("behaviour batching", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    fake.sent = [];
+    fake.behaviour = undefined;
+    fake.traces = [];
+    vi.stubGlobal("document", { readyState: "loading", querySelectorAll: () => [] });
+    vi.stubGlobal("addEventListener", () => {});
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  const signalFrames = () => fake.sent.filter((frame) => (frame as ClientFrame).t === "signals") as { d: Record<string, unknown> }[];
+
+  it("watches from the start, sends changed groups whole at most once per second", () => {
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    const watched = fake.behaviour!;
+    watched.onChange("pointer");
+    watched.onChange("fields");
+    watched.onChange("pointer");
+    vi.advanceTimersByTime(BATCH_MS - 1);
+    expect(signalFrames()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(watched.reads).toEqual([["pointer", "fields"]]);
+    expect(signalFrames()).toEqual([{ t: "signals", d: { pointer: { read: 1 }, fields: { read: 1 } } }]);
+    vi.advanceTimersByTime(10 * BATCH_MS);
+    expect(signalFrames()).toHaveLength(1);
+    watched.onChange("page");
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(signalFrames().at(-1)).toEqual({ t: "signals", d: { page: { read: 2 } } });
+  });
+
+  it("sends at once on an urgent change (a submit, the page hidden or left), with everything pending", () => {
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    const watched = fake.behaviour!;
+    watched.onChange("fields");
+    watched.onChange("page", true);
+    expect(signalFrames()).toEqual([{ t: "signals", d: { fields: { read: 1 }, page: { read: 1 } } }]);
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(signalFrames()).toHaveLength(1);
+  });
+
+  it("waits for the page's load before the environment signals and FingerprintJS", () => {
+    const listeners: Record<string, () => void> = {};
+    vi.stubGlobal("addEventListener", (type: string, listener: () => void) => (listeners[type] = listener));
+    start({ siteKey: "pk", collectorUrl: "http://c" });
+    fake.options!.onToken(token("t1"));
+    vi.advanceTimersByTime(600);
+    expect(signalFrames()).toEqual([]);
+    (document as { readyState: string }).readyState = "complete";
+    listeners.load!();
+    vi.advanceTimersByTime(0);
+    expect(signalFrames()).toHaveLength(1);
+    expect(signalFrames()[0]!.d).toHaveProperty("timezone");
+  });
+
+  it("can be switched off, and stops with the agent", () => {
+    start({ siteKey: "pk", collectorUrl: "http://c", behaviour: false });
+    expect(fake.behaviour).toBeUndefined();
+    const agent = start({ siteKey: "pk", collectorUrl: "http://c" });
+    const watched = fake.behaviour!;
+    watched.onChange("fields");
+    agent.stop();
+    expect(watched.isStopped).toBe(true);
+    vi.advanceTimersByTime(BATCH_MS);
+    expect(signalFrames()).toEqual([]);
   });
 });

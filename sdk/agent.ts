@@ -1,10 +1,11 @@
 /**
  * The agent: opens the stream, sends the signals, keeps the latest risk token and puts it in a hidden
  * `vakt_token` input of every `form[data-vakt]`. Every entry point and callback is guarded: the
- * script never throws into the page, never touches submit, and is silent unless `debug` is on.
+ * script never throws into the page, never delays or blocks a submit (it only listens), and is
+ * silent unless `debug` is on; what fails is reported to the collector, a few times per page at most.
  */
 import type { EnvironmentSignals } from "./protocol.js";
-import { getFingerprint, SYNC_SIGNALS } from "./signals/index.js";
+import { getFingerprint, SYNC_SIGNALS, watchBehaviour, type Behaviour, type BehaviourGroup } from "./signals/index.js";
 import { openStream, type Stream, type TokenFrame } from "./transport/stream.js";
 
 export interface StartOptions {
@@ -14,6 +15,13 @@ export interface StartOptions {
   collectorUrl: string;
   /** Log what the script does to the console. */
   debug?: boolean;
+  /** Called with every new token (the first, and each refresh), e.g. to send it along with an API call. */
+  onToken?: (token: string) => void;
+  /**
+   * Watch how the checkout is used (field filling, pointer, page): default true. Without it the
+   * collector's behaviour rules (`checkout_paste`, `form_speed`, `no_interaction`) find nothing.
+   */
+  behaviour?: boolean;
 }
 
 export interface Agent {
@@ -35,6 +43,10 @@ const MIN_REFRESH_MS = 1_000;
 const SIGNALS_AT_LATEST_MS = 500;
 /** setTimeout's largest delay; longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** Behaviour goes out at most this often while it changes (and at once on submit, hide or leave). */
+export const BATCH_MS = 1_000;
+/** Error reports sent to the collector per page, at most. */
+export const MAX_REPORTS = 3;
 
 export function start(options: StartOptions): Agent {
   const startedAtMs = Date.now();
@@ -47,12 +59,22 @@ export function start(options: StartOptions): Agent {
         }
       }
     : (): void => {};
+  let reports = 0;
+  /** Logs a failure and tells the collector (a short text, no page data). Never throws. */
+  const fail = (what: string, error: unknown): void => {
+    try {
+      log(what, error);
+      if (reports++ < MAX_REPORTS) stream?.send({ t: "report", m: `${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 200) });
+    } catch {
+      // nothing left to do
+    }
+  };
   function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
     return (...args) => {
       try {
         fn(...args);
       } catch (error) {
-        log("failed", error);
+        fail("failed", error);
       }
     };
   }
@@ -64,6 +86,9 @@ export function start(options: StartOptions): Agent {
   let observer: MutationObserver | undefined;
   let isStopped = false;
   let hasStartedSignals = false;
+  let behaviour: Behaviour | undefined;
+  const changed = new Set<BehaviourGroup>();
+  let batchTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Every `form[data-vakt]` gets one hidden input holding the current token (empty until the first). */
   const syncForms = (): void => {
@@ -116,6 +141,11 @@ export function start(options: StartOptions): Agent {
       }),
       refreshMs,
     );
+    try {
+      options.onToken?.(frame.token);
+    } catch (error) {
+      log("onToken threw", error);
+    }
   };
 
   const sendSignals = (): void => {
@@ -126,7 +156,7 @@ export function start(options: StartOptions): Agent {
         (signals as Record<string, unknown>)[name] = get();
         log("signal", name, Date.now() - t0, "ms");
       } catch (error) {
-        log("signal", name, "failed", error);
+        fail(`signal ${name}`, error);
       }
     }
     stream?.send({ t: "signals", d: signals });
@@ -135,26 +165,51 @@ export function start(options: StartOptions): Agent {
         log("signal fingerprint", fingerprint.fingerprintMs, "ms");
         if (!isStopped) stream?.send({ t: "signals", d: fingerprint });
       }),
-      guarded((error: unknown) => log("signal fingerprint failed", error)),
+      (error: unknown) => fail("signal fingerprint", error),
     );
   };
 
+  /** Environment signals and the fingerprint: after the first token (or SIGNALS_AT_LATEST_MS) and after the page's load. */
   const startSignals = guarded((): void => {
     if (hasStartedSignals || isStopped) return;
+    if (typeof document !== "undefined" && document.readyState !== "complete") {
+      addEventListener("load", () => setTimeout(startSignals, 0), { once: true });
+      return;
+    }
     hasStartedSignals = true;
     sendSignals();
   });
 
+  /** Sends the behaviour groups that changed since the last frame, each whole. */
+  const sendBehaviour = guarded((): void => {
+    clearTimeout(batchTimer);
+    batchTimer = undefined;
+    if (!behaviour || !changed.size || isStopped) return;
+    const signals = behaviour.read([...changed]);
+    changed.clear();
+    stream?.send({ t: "signals", d: signals });
+  });
+  const onBehaviour = (group: BehaviourGroup, isUrgent?: boolean): void => {
+    changed.add(group);
+    if (isUrgent) sendBehaviour();
+    else batchTimer ??= setTimeout(sendBehaviour, BATCH_MS);
+  };
+
   try {
     stream = openStream({ collectorUrl: options.collectorUrl, siteKey: options.siteKey, onToken: guarded(onToken), log });
   } catch (error) {
-    log("start: stream failed", error);
+    fail("start: stream", error);
   }
   try {
     syncForms();
     watchForms();
   } catch (error) {
-    log("start: forms failed", error);
+    fail("start: forms", error);
+  }
+  try {
+    if (options.behaviour !== false && typeof document !== "undefined") behaviour = watchBehaviour(onBehaviour, guarded);
+  } catch (error) {
+    fail("start: behaviour", error);
   }
   setTimeout(startSignals, SIGNALS_AT_LATEST_MS);
 
@@ -171,6 +226,8 @@ export function start(options: StartOptions): Agent {
       try {
         isStopped = true;
         clearTimeout(refreshTimer);
+        clearTimeout(batchTimer);
+        behaviour?.stop();
         observer?.disconnect();
         stream?.close();
         log("stopped");

@@ -12,6 +12,8 @@ import { formatPath } from "../validation.js";
 import type { SecretKeys } from "./auth.js";
 import { json, readJson, type Handler, type RequestInfo } from "./uws-http.js";
 
+export { mountCollect } from "./collect.js";
+
 export interface RouteDeps {
   store: Store;
   tokens: TokenService;

@@ -1,9 +1,53 @@
 import { z } from "zod";
-import type { ClientFrame, EnvironmentSignals } from "../../sdk/protocol.js";
+import { AUTOMATION_TRACES, FIELD_ROLES, MAX_FIELDS, type ClientFrame, type EnvironmentSignals } from "../../sdk/protocol.js";
 import { formatPath } from "../validation.js";
 
 const boundedText = (max: number) => z.string().max(max);
 const dimension = z.number().min(0).max(100_000);
+/** Counts of events on one page: generous, but a bound. */
+const count = z.int().min(0).max(1_000_000);
+/** Milliseconds on one page: up to a week. */
+const pageMs = z.number().min(0).max(7 * 86_400_000);
+
+const fieldSchema = z.strictObject({
+  role: z.enum(FIELD_ROLES),
+  keys: count,
+  typed: count,
+  pasted: count,
+  autofilled: count,
+  injected: count,
+  untrusted: count,
+  corrections: count,
+  focuses: count,
+  tabFocuses: count,
+  pointerFocuses: count,
+  focusMs: pageMs,
+});
+
+const pointerSchema = z.strictObject({
+  moves: count,
+  distancePx: z.number().min(0).max(1e9),
+  clicks: count,
+  stillClicks: count,
+  taps: count,
+  approachMoves: z.number().min(0).max(1_000_000),
+  straightness: z.number().min(0).max(1),
+  speedPxPerS: z.number().min(0).max(1e7),
+});
+
+const pageSchema = z.strictObject({
+  onPageMs: pageMs,
+  hides: count,
+  hiddenMs: pageMs,
+  firstInputMs: pageMs.optional(),
+  submitMs: pageMs.optional(),
+  submits: count,
+  keys: count,
+  presses: count,
+  untrusted: count,
+  /** An origin (`https://host[:port]`) or "" for none; anything longer is not an origin. */
+  referrer: boundedText(300),
+});
 
 const signalsSchema = z.strictObject({
   visitorId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
@@ -17,11 +61,16 @@ const signalsSchema = z.strictObject({
   screen: z
     .strictObject({ width: dimension, height: dimension, pixelRatio: z.number().min(0).max(16), colorDepth: z.number().int().min(0).max(64) })
     .optional(),
+  automation: z.strictObject({ traces: z.array(z.enum(AUTOMATION_TRACES)).max(AUTOMATION_TRACES.length) }).optional(),
+  fields: z.array(fieldSchema).max(MAX_FIELDS).optional(),
+  pointer: pointerSchema.optional(),
+  page: pageSchema.optional(),
 }) satisfies z.ZodType<EnvironmentSignals>;
 
 const clientFrameSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("signals"), d: signalsSchema }),
   z.strictObject({ t: z.literal("token") }),
+  z.strictObject({ t: z.literal("report"), m: boundedText(200) }),
 ]);
 
 export type FrameCheck = { ok: true; frame: ClientFrame } | { ok: false; message: string };

@@ -51,3 +51,34 @@ describe("automation", () => {
     expect((await automation.evaluate(context({ userAgent: HEADLESS }), params({ headless: "low" }))).severity).toBe("low");
   });
 });
+
+describe("automation: traces the script found", () => {
+  it("gives each trace its configured severity, medium by default and high for a framework", async () => {
+    expect(await automation.evaluate(context({ automation: { traces: ["noPlugins"] } }), DEFAULTS)).toEqual({
+      severity: "medium",
+      detail: "desktop Chrome with no plugins although its PDF viewer is on",
+    });
+    for (const trace of ["noLanguages", "uaPlatform", "uaHints", "windowSize"] as const) {
+      expect((await automation.evaluate(context({ automation: { traces: [trace] } }), DEFAULTS)).severity).toBe("medium");
+    }
+    expect((await automation.evaluate(context({ automation: { traces: ["framework"] } }), DEFAULTS)).severity).toBe("high");
+  });
+
+  it("finds nothing for no traces, and ignores a trace switched off with none", async () => {
+    expect(await automation.evaluate(context({ webdriver: false, userAgent: CHROME, automation: { traces: [] } }), DEFAULTS)).toEqual({ severity: "none" });
+    expect(await automation.evaluate(context({ automation: { traces: ["uaHints"] } }), params({ uaHints: "none" }))).toEqual({ severity: "none" });
+    const outcome = await automation.evaluate(context({ automation: { traces: ["uaHints", "noLanguages"] } }), params({ uaHints: "none", noLanguages: "low" }));
+    expect(outcome).toEqual({ severity: "low", detail: "the browser reports no languages" });
+  });
+
+  it("lists every finding and takes the worst", async () => {
+    const outcome = await automation.evaluate(context({ webdriver: true, automation: { traces: ["framework", "windowSize"] } }), params({ webdriver: "low" }));
+    expect(outcome.severity).toBe("high");
+    expect(outcome.detail).toBe("navigator.webdriver is set; an automation framework's globals are on the page; the window or screen has no size");
+  });
+
+  it("refuses an unknown trace parameter and a bad severity", () => {
+    expect(automation.params.safeParse({ noPlugin: "low" }).success).toBe(false);
+    expect(automation.params.safeParse({ framework: "severe" }).success).toBe(false);
+  });
+});

@@ -7,6 +7,9 @@ export const DEFAULT_RULESET_SOURCE = {
   rules: {
     token: {},
     automation: {},
+    no_interaction: { scriptedFill: "medium", noInput: "high" },
+    form_speed: { fasterThanMs: { medium: 3000, high: 1500 } },
+    checkout_paste: { emailAndPhone: "medium", identityFields: { low: 1, high: 3 }, card: "none" },
     device_velocity: { window: "1h", thresholds: { medium: 5, high: 10 } },
     ip_velocity: { window: "1h", thresholds: { low: 5, medium: 10, high: 30 } },
     ip_net_velocity: { window: "1h", thresholds: { low: 20, medium: 50 } },
@@ -18,6 +21,38 @@ export const DEFAULT_RULESET_SOURCE = {
     address_names: { window: "30d", thresholds: { medium: 3, high: 4 } },
     email_devices: { window: "7d", thresholds: { low: 3, medium: 5 } },
     ship_bill_mismatch: {},
+    account_age: {
+      largeBasket: { SEK: 1_000_000, NOK: 1_000_000, DKK: 700_000, EUR: 100_000, USD: 100_000, GBP: 80_000 },
+      bands: [
+        { under: "10m", severity: "low" },
+        { under: "10m", largeBasket: true, severity: "high" },
+        { under: "24h", largeBasket: true, severity: "medium" },
+      ],
+    },
+    first_order_amount: {
+      typicalFirstOrder: { SEK: 150_000, NOK: 150_000, DKK: 100_000, EUR: 15_000, USD: 15_000, GBP: 12_000 },
+      multipliers: { low: 5, medium: 10, high: 25 },
+      knownAfter: "24h",
+    },
+    quantity_anomaly: { minUnitPrice: { SEK: 200_000, NOK: 200_000, DKK: 150_000, EUR: 20_000, USD: 20_000, GBP: 16_000 }, thresholds: { low: 3, medium: 5, high: 10 } },
+    segment_category: {
+      segments: {
+        restaurant: ["food", "groceries", "beverages", "kitchen", "tableware", "cleaning", "packaging", "furniture"],
+        cafe: ["food", "groceries", "beverages", "coffee", "kitchen", "tableware", "cleaning", "packaging", "furniture"],
+        office: ["office_supplies", "paper", "electronics", "furniture", "cleaning", "groceries", "beverages", "coffee"],
+        construction: ["tools", "hardware", "building_materials", "workwear", "safety", "cleaning"],
+        hair_salon: ["hair_care", "beauty", "cosmetics", "towels", "cleaning", "furniture"],
+      },
+      thresholds: { low: 1, medium: 5, high: 20 },
+    },
+    disposable_email: { severity: "medium" },
+    generated_email: { thresholds: { low: 2, medium: 4 } },
+    phone_country: {
+      invalid: "medium",
+      otherCountry: "low",
+      allowedPrefixes: { SE: ["+45", "+47", "+358"], NO: ["+45", "+46", "+358"], DK: ["+46", "+47", "+358"], FI: ["+45", "+46", "+47"] },
+    },
+    location_mismatch: { timezone: "low" },
     graylist: { severity: "high" },
   },
 };

@@ -48,4 +48,10 @@ export interface RuleDefinition<P = unknown> {
   /** How far back this rule looks, so the engine reads enough history. */
   lookbackMs?: (params: P) => number;
   evaluate(ctx: RuleContext, params: P): RuleOutcome | Promise<RuleOutcome>;
+  /**
+   * Loads what a first evaluation would otherwise load (a domain list, a library's tables), so the
+   * first attempt after a start does not miss the rule's time budget. Called once per ruleset as it
+   * goes live, before it serves.
+   */
+  prepare?(params: P): void;
 }

@@ -1,12 +1,9 @@
 import uWS, { type TemplatedApp, type WebSocket } from "uWebSockets.js";
 import { MAX_FRAME_BYTES, STREAM_PATH, type ServerFrame } from "../../sdk/protocol.js";
-import type { SiteConfig } from "../config.js";
 import { clientIp } from "../http/client-ip.js";
-import { newId } from "../ids.js";
-import { checkClientFrame } from "../protocol/client-frame.js";
 import { decodeFrame, encodeFrame } from "../protocol/codec.js";
-import type { SessionRecord, Store } from "../store/types.js";
-import type { TokenService } from "../token.js";
+import type { SessionRecord } from "../store/types.js";
+import { applyFrame, checkSite, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "./sessions.js";
 
 interface StreamSocketData {
   siteKey: string;
@@ -21,34 +18,26 @@ interface StreamSocketData {
   framesInWindow: number;
 }
 
-export interface StreamDeps {
-  store: Store;
-  tokens: TokenService;
-  sites: ReadonlyMap<string, SiteConfig>;
-  trustedProxies: ReadonlySet<string>;
-  log: (line: string) => void;
-}
+export type StreamDeps = SessionDeps;
 
 const FRAME_WINDOW_MS = 10_000;
 const MAX_FRAMES_PER_WINDOW = 200;
 const MAX_PENDING_FRAMES = 16;
-const SESSION_ID = /^ses_[A-Za-z0-9_-]{10,40}$/;
 
 /**
  * The script's WebSocket: the upgrade checks the site key and the page's origin, the open creates
- * (or resumes) a session and sends its first token at once, and each frame either merges signals
- * into the session or asks for a fresh token. Bad frames are refused with an error frame; the socket
- * is closed only for floods.
+ * (or resumes) a session and sends its first token at once, and each frame merges signals into the
+ * session, asks for a fresh token or reports a script error. Bad frames are refused with an error
+ * frame; the socket is closed only for floods.
  */
 export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
+  const reports = new ReportLog(deps.log);
   const send = (ws: WebSocket<StreamSocketData>, frame: ServerFrame) => {
     if (!ws.getUserData().isClosed) ws.send(encodeFrame(frame), true);
   };
   const sendToken = async (ws: WebSocket<StreamSocketData>) => {
     const { session } = ws.getUserData();
-    if (!session) return;
-    const { token } = await deps.tokens.issue(session.siteKey, session.id);
-    send(ws, { t: "token", sid: session.id, token, ttlMs: deps.tokens.ttlMs });
+    if (session) send(ws, await tokenFrame(deps.tokens, session));
   };
 
   const handleFrame = (ws: WebSocket<StreamSocketData>, session: SessionRecord, bytes: Uint8Array) => {
@@ -59,18 +48,10 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
       send(ws, { t: "error", code: "malformed_frame", message: "the frame is not valid msgpack" });
       return;
     }
-    const check = checkClientFrame(decoded);
-    if (!check.ok) {
-      send(ws, { t: "error", code: "invalid_frame", message: check.message });
-      return;
-    }
-    if (check.frame.t === "token") {
-      sendToken(ws).catch((err: unknown) => deps.log(`stream: could not issue a token: ${String(err)}`));
-      return;
-    }
-    session.signals = { ...session.signals, ...check.frame.d };
-    session.updatedAtMs = Date.now();
-    deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
+    const outcome = applyFrame(session, decoded, reports);
+    if (outcome.kind === "refused") send(ws, outcome.frame);
+    else if (outcome.kind === "token") sendToken(ws).catch((err: unknown) => deps.log(`stream: could not issue a token: ${String(err)}`));
+    else if (outcome.kind === "signals") deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
   };
 
   app.ws<StreamSocketData>(STREAM_PATH, {
@@ -85,16 +66,15 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
       const query = new URLSearchParams(req.getQuery() ?? "");
       const siteKey = query.get("k") ?? "";
       const origin = req.getHeader("origin");
-      const site = deps.sites.get(siteKey);
-      const refuse = (status: string, message: string) => {
-        res.cork(() => res.writeStatus(status).end(message));
-      };
-      if (!site) return refuse("404 Not Found", "unknown site key");
-      if (!site.origins.includes(origin)) return refuse("403 Forbidden", "origin not allowed for this site key");
-      const resume = query.get("sid") ?? "";
+      const site = checkSite(deps.sites, siteKey, origin);
+      if (!site.ok) {
+        const status = site.status === 404 ? "404 Not Found" : "403 Forbidden";
+        res.cork(() => res.writeStatus(status).end(site.message));
+        return;
+      }
       const data: StreamSocketData = {
         siteKey,
-        resumeSessionId: SESSION_ID.test(resume) ? resume : "",
+        resumeSessionId: resumableSessionId(query.get("sid")),
         ip: clientIp(Buffer.from(res.getRemoteAddressAsText()).toString(), req.getHeader("x-forwarded-for") || undefined, deps.trustedProxies),
         origin,
         pending: [],
@@ -108,7 +88,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
     open: (ws) => {
       const data = ws.getUserData();
       openSession(deps.store, data, deps.log)
-        .then(async (session) => {
+        .then(async ({ session }) => {
           data.session = session;
           await sendToken(ws);
           for (const bytes of data.pending.splice(0)) handleFrame(ws, session, bytes);
@@ -137,16 +117,4 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
       ws.getUserData().isClosed = true;
     },
   });
-}
-
-async function openSession(store: Store, data: StreamSocketData, log: (line: string) => void): Promise<SessionRecord> {
-  const nowMs = Date.now();
-  if (data.resumeSessionId) {
-    const existing = await store.getSession(data.resumeSessionId);
-    if (existing && existing.siteKey === data.siteKey) return existing;
-  }
-  const session: SessionRecord = { id: newId("ses", nowMs), siteKey: data.siteKey, createdAtMs: nowMs, updatedAtMs: nowMs, ip: data.ip, origin: data.origin, signals: {} };
-  // Not awaited: the first token should not wait for a disk commit; the write lands long before any order.
-  store.putSession(session).catch((err: unknown) => log(`stream: could not store a new session: ${String(err)}`));
-  return session;
 }

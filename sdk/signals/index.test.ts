@@ -12,7 +12,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe("signals", () => {
   it("are registered in a fixed order under their EnvironmentSignals names", () => {
-    expect(SYNC_SIGNALS.map(([name]) => name)).toEqual(["webdriver", "userAgent", "platform", "timezone", "languages", "screen"]);
+    expect(SYNC_SIGNALS.map(([name]) => name)).toEqual(["webdriver", "userAgent", "platform", "timezone", "languages", "screen", "automation"]);
   });
 
   it("webdriver is true only for a true navigator.webdriver", () => {

@@ -18,7 +18,7 @@ export type MsgpackValue =
 const TWO_POW_32 = 4294967296;
 
 /** Encodes `value` as one msgpack item. Throws on values msgpack cannot carry (functions, bigint, symbols). */
-export function encode(value: unknown): Uint8Array {
+export function encode(value: unknown): Uint8Array<ArrayBuffer> {
   const out: number[] = [];
   const float = new DataView(new ArrayBuffer(8));
   const textEncoder = new TextEncoder();

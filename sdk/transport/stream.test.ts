@@ -2,11 +2,14 @@ import { Packr } from "msgpackr";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ClientFrame } from "../protocol.js";
 import {
+  CONNECT_TIMEOUT_MS,
+  FALLBACK_AFTER_FAILURES,
   MAX_QUEUED_FRAMES,
   RECONNECT_MAX_MS,
   RECONNECT_MIN_MS,
   openStream,
   reconnectDelayMs,
+  collectUrl,
   streamUrl,
   type Stream,
   type TokenFrame,
@@ -25,6 +28,7 @@ class FakeWebSocket {
   onopen: ((event: unknown) => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
   onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
 
   constructor(readonly url: string) {
     FakeWebSocket.instances.push(this);
@@ -50,12 +54,53 @@ class FakeWebSocket {
     this.readyState = 3;
     this.onclose?.({ code, reason: "" });
   }
+  /** What Chromium does when a CSP refuses the connection: error, and no close. */
+  refuse(): void {
+    this.readyState = 3;
+    this.onerror?.({});
+  }
 }
+
+/** fetch for the HTTP fallback: records each request; the test answers it. */
+interface FakeRequest {
+  url: string;
+  init: RequestInit;
+  frames: () => Promise<unknown[]>;
+  answer(frames: unknown[]): Promise<void>;
+  fail(): Promise<void>;
+}
+let requests: FakeRequest[] = [];
+function fakeFetch(url: string, init: RequestInit): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    requests.push({
+      url,
+      init,
+      frames: async () => packr.unpack(new Uint8Array(await (init.body as Blob).arrayBuffer())) as unknown[],
+      async answer(frames) {
+        const bytes = packr.pack(frames);
+        resolve({ ok: true, status: 200, arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) });
+        await flushPromises();
+      },
+      async fail() {
+        reject(new TypeError("Failed to fetch"));
+        await flushPromises();
+      },
+    });
+  });
+}
+const flushPromises = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
 
 const latest = (): FakeWebSocket => FakeWebSocket.instances.at(-1)!;
 const TOKEN: TokenFrame = { t: "token", sid: "s_abc", token: "eyJ.a.b", ttlMs: 600_000 };
 
 describe("streamUrl", () => {
+  it("and into the HTTP fallback's URL", () => {
+    expect(collectUrl("http://127.0.0.1:8787", "pk_test_demo")).toBe("http://127.0.0.1:8787/v1/collect?k=pk_test_demo");
+    expect(collectUrl("https://shop.example/vakt/", "pk", "s_1")).toBe("https://shop.example/vakt/v1/collect?k=pk&sid=s_1");
+  });
+
   it("turns the collector URL into the stream URL", () => {
     expect(streamUrl("http://127.0.0.1:8787", "pk_test_demo")).toBe("ws://127.0.0.1:8787/v1/stream?k=pk_test_demo");
     expect(streamUrl("https://vakt.example.com/", "pk_live")).toBe("wss://vakt.example.com/v1/stream?k=pk_live");
@@ -93,6 +138,8 @@ describe("openStream", () => {
   beforeEach(() => {
     vi.useFakeTimers();
     vi.stubGlobal("WebSocket", FakeWebSocket);
+    vi.stubGlobal("fetch", fakeFetch);
+    requests = [];
     FakeWebSocket.instances = [];
     tokens = [];
     logs = [];
@@ -221,5 +268,125 @@ describe("openStream", () => {
     vi.advanceTimersByTime(10 * RECONNECT_MAX_MS);
     expect(FakeWebSocket.instances).toHaveLength(1);
     expect(socket.sent).toEqual([]);
+  });
+});
+
+describe("the HTTP fallback", () => {
+  let stream: Stream | undefined;
+  let tokens: TokenFrame[];
+
+  const open = (): Stream =>
+    (stream = openStream({ collectorUrl: "http://127.0.0.1:8787", siteKey: "pk_test_demo", onToken: (frame) => tokens.push(frame), log: () => {} }));
+  /** Lets the pending reconnect happen, then fails that attempt too. */
+  const failNextAttempt = (): void => {
+    const count = FakeWebSocket.instances.length;
+    while (FakeWebSocket.instances.length === count) vi.advanceTimersByTime(100);
+    latest().drop();
+  };
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal("WebSocket", FakeWebSocket);
+    vi.stubGlobal("fetch", fakeFetch);
+    FakeWebSocket.instances = [];
+    requests = [];
+    tokens = [];
+  });
+  afterEach(() => {
+    stream?.close();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it(`takes over after ${FALLBACK_AFTER_FAILURES} failed WebSocket attempts: a simple CORS request that brings the first token`, async () => {
+    open().send({ t: "signals", d: { webdriver: false } });
+    latest().drop();
+    expect(requests).toHaveLength(0);
+    failNextAttempt();
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    expect(request!.url).toBe("http://127.0.0.1:8787/v1/collect?k=pk_test_demo");
+    expect(request!.init).toMatchObject({ method: "POST", headers: { "content-type": "text/plain" }, credentials: "omit", keepalive: true });
+    expect(await request!.frames()).toEqual([{ t: "signals", d: { webdriver: false } }]);
+    await request!.answer([TOKEN]);
+    expect(tokens).toEqual([TOKEN]);
+
+    // Later frames go at once, for the same session; a token refresh too.
+    stream!.send({ t: "token" });
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.url).toBe("http://127.0.0.1:8787/v1/collect?k=pk_test_demo&sid=s_abc");
+    expect(await requests[1]!.frames()).toEqual([{ t: "token" }]);
+    await requests[1]!.answer([{ ...TOKEN, token: "eyJ.refreshed" }]);
+    expect(tokens.at(-1)!.token).toBe("eyJ.refreshed");
+  });
+
+  it("asks for a session (an empty request) when nothing is queued, and keeps one request in flight", async () => {
+    open();
+    latest().drop();
+    failNextAttempt();
+    expect(requests).toHaveLength(1);
+    expect(await requests[0]!.frames()).toEqual([]);
+    stream!.send({ t: "token" });
+    stream!.send({ t: "signals", d: { fingerprintMs: 1 } });
+    expect(requests).toHaveLength(1);
+    await requests[0]!.answer([TOKEN]);
+    expect(requests).toHaveLength(2);
+    expect(await requests[1]!.frames()).toEqual([{ t: "token" }, { t: "signals", d: { fingerprintMs: 1 } }]);
+  });
+
+  it("counts a connection refused by a CSP (error without close) as a failed attempt", () => {
+    open();
+    latest().refuse();
+    const count = FakeWebSocket.instances.length;
+    while (FakeWebSocket.instances.length === count) vi.advanceTimersByTime(100);
+    latest().refuse();
+    expect(requests).toHaveLength(1);
+  });
+
+  it(`counts a WebSocket still connecting after ${CONNECT_TIMEOUT_MS} ms as a failed attempt`, () => {
+    open();
+    const first = latest();
+    vi.advanceTimersByTime(CONNECT_TIMEOUT_MS);
+    expect(first.isClosedByClient).toBe(true);
+    failNextAttempt();
+    expect(requests).toHaveLength(1);
+  });
+
+  it("puts the frames back when a request fails, and retries with the next WebSocket attempt", async () => {
+    open().send({ t: "token" });
+    latest().drop();
+    failNextAttempt();
+    await requests[0]!.fail();
+    expect(requests).toHaveLength(1);
+    failNextAttempt();
+    expect(requests).toHaveLength(2);
+    expect(await requests[1]!.frames()).toEqual([{ t: "token" }]);
+  });
+
+  it("keeps retrying the WebSocket with back-off, and leaves HTTP once it brings a token", async () => {
+    open();
+    latest().drop();
+    failNextAttempt();
+    await requests[0]!.answer([TOKEN]);
+    failNextAttempt();
+    const count = FakeWebSocket.instances.length;
+    while (FakeWebSocket.instances.length === count) vi.advanceTimersByTime(100);
+    expect(latest().url).toBe("ws://127.0.0.1:8787/v1/stream?k=pk_test_demo&sid=s_abc");
+    latest().open();
+    latest().receive(TOKEN);
+    stream!.send({ t: "token" });
+    expect(latest().sent).toEqual([{ t: "token" }]);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("never throws when fetch is missing or throws", () => {
+    vi.stubGlobal("fetch", undefined);
+    open();
+    latest().drop();
+    expect(() => failNextAttempt()).not.toThrow();
+    vi.stubGlobal("fetch", () => {
+      throw new TypeError("blocked");
+    });
+    expect(() => stream!.send({ t: "token" })).not.toThrow();
   });
 });

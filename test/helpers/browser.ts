@@ -101,3 +101,32 @@ export async function clickLikeAPerson(page: Page, selector: string): Promise<vo
   await page.waitForTimeout(120);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
+
+/** Pastes `text` into a field as a person does: clicks into it and presses Ctrl+V (the context needs clipboard permissions). */
+export async function pasteLikeAPerson(page: Page, selector: string, text: string): Promise<void> {
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  const box = await page.locator(selector).boundingBox();
+  if (!box) throw new Error(`${selector} is not visible`);
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 6 });
+  await page.mouse.click(box.x + box.width * 0.4, box.y + box.height / 2);
+  await page.keyboard.press("Control+V");
+}
+
+/**
+ * Chromium's own autofill (the Autofill DevTools domain), as when a shopper picks a saved address:
+ * fills every field of the form that the address has, firing the events real autofill fires.
+ */
+export async function autofillAddress(page: Page, selector: string, fields: Record<string, string>): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
+    const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+    const { node } = await cdp.send("DOM.describeNode", { nodeId });
+    await cdp.send("Autofill.trigger", {
+      fieldId: node.backendNodeId,
+      address: { fields: Object.entries(fields).map(([name, value]) => ({ name, value })) },
+    } as never);
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -11,6 +11,8 @@ export const OTHER_SECRET_KEY = "sk_test_other_secret";
 
 export interface TestCollector extends RunningCollector {
   dataDir: string;
+  /** What the collector logged, line by line. */
+  logs: string[];
   /** POST/GET a JSON API route with the site's secret key. */
   api(method: "GET" | "POST", path: string, body?: unknown, secret?: string): Promise<{ status: number; body: any }>;
   /** Stops the collector and removes its data directory. */
@@ -37,6 +39,7 @@ export async function startTestCollector(overrides: Record<string, unknown> = {}
   const collector: TestCollector = {
     ...running,
     dataDir,
+    logs: lines,
     async api(method, path, body, secret = SECRET_KEY) {
       const response = await fetch(`${running.url}${path}`, {
         method,

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { basketAmount, forCurrency, formatMoney, multipliers, perCurrency } from "./amounts.js";
+import { describeWindow, severityForCount, window } from "./params.js";
+import type { RuleDefinition } from "./types.js";
+
+const params = z.strictObject({
+  /** A typical first order per currency, in minor units; an order in a currency not listed is not judged. */
+  typicalFirstOrder: perCurrency,
+  /** How many times the typical first order an amount must reach for each severity. */
+  multipliers,
+  /**
+   * An earlier attempt makes the customer known only once it is at least this old: a retry minutes
+   * after a refused first attempt is still a first order. Without it, any earlier attempt counts.
+   */
+  knownAfter: window.optional(),
+});
+type Params = z.output<typeof params>;
+
+/**
+ * A first order far above a typical first order. New genuine customers start small; a fraudster
+ * with a stolen card has one chance and fills the basket.
+ */
+export const first_order_amount: RuleDefinition<Params> = {
+  id: "first_order_amount",
+  params,
+  evaluate(ctx, p) {
+    const { currency } = ctx.order;
+    const amount = basketAmount(ctx.order);
+    const typical = forCurrency(p.typicalFirstOrder, currency);
+    if (amount === undefined || typical === undefined) return { severity: "none" };
+    // Without a customer id or an e-mail there is nothing to tell a first order from a repeat customer.
+    if (ctx.ids.customer === undefined && ctx.ids.email === undefined) return { severity: "none" };
+    const knownBefore = ctx.nowMs - (p.knownAfter ?? 0);
+    const isKnown = (["customer", "email"] as const).some(
+      (kind) => ctx.ids[kind] !== undefined && (ctx.history[kind] ?? []).some((entry) => entry.siteKey === ctx.siteKey && entry.tsMs <= knownBefore),
+    );
+    if (isKnown) return { severity: "none" };
+
+    const ratio = amount / typical;
+    const severity = severityForCount(ratio, p.multipliers);
+    const first = p.knownAfter === undefined ? "a first order (no earlier attempt with this customer id or e-mail)" : `a first order (no attempt with this customer id or e-mail older than ${describeWindow(p.knownAfter)})`;
+    // Rounded down, so that "5×" is never shown for an amount that did not reach a 5× threshold.
+    const times = ratio >= 10 ? Math.floor(ratio) : Math.floor(ratio * 10) / 10;
+    return { severity, detail: `${first} of ${formatMoney(amount, currency!)}: ${times}× the typical first order of ${formatMoney(typical, currency!)}` };
+  },
+};

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import type { RuleDefinition, Severity } from "./types.js";
+
+const limitMs = z.int().min(1).max(3_600_000);
+
+/** Submits faster than these many milliseconds after the page loaded get that severity; a faster limit must be a higher severity. */
+const fasterThanMs = z
+  .strictObject({ low: limitMs.optional(), medium: limitMs.optional(), high: limitMs.optional() })
+  .superRefine((value, ctx) => {
+    const levels = (["low", "medium", "high"] as const).filter((level) => value[level] !== undefined);
+    if (levels.length === 0) ctx.addIssue({ code: "custom", message: "at least one of low, medium, high" });
+    for (let i = 1; i < levels.length; i++) {
+      const lower = levels[i - 1]!;
+      const upper = levels[i]!;
+      if (value[upper]! >= value[lower]!) {
+        ctx.addIssue({
+          code: "custom",
+          path: [upper],
+          message: `${upper} (${value[upper]} ms) must be below ${lower} (${value[lower]} ms): a faster submit is the more severe one`,
+        });
+      }
+    }
+  });
+
+const params = z.strictObject({ fasterThanMs: fasterThanMs.default({ medium: 3000, high: 1500 }) });
+type Params = z.output<typeof params>;
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * The checkout form was submitted implausibly soon after the page loaded. Reading a checkout and
+ * entering (or autofilling) an address takes a person several seconds; a script takes a fraction of one.
+ */
+export const form_speed: RuleDefinition<Params> = {
+  id: "form_speed",
+  params,
+  evaluate(ctx, p) {
+    const submitMs = ctx.signals?.page?.submitMs;
+    if (submitMs === undefined) return { severity: "none" };
+    for (const level of ["high", "medium", "low"] as const satisfies readonly Severity[]) {
+      const limit = p.fasterThanMs[level];
+      if (limit !== undefined && submitMs < limit) {
+        return { severity: level, detail: `the form was submitted ${seconds(submitMs)} after the page loaded (under ${seconds(limit)})` };
+      }
+    }
+    return { severity: "none" };
+  },
+};
