@@ -1,18 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { HistoryEntry, IdentifierHashes } from "../store/types.js";
+import { RULE_NOW, ruleContext, earlierAttempt } from "../../test/helpers/rule-context.js";
 import { address_names } from "./address_names.js";
 import type { RuleContext } from "./types.js";
 
-const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const NOW = RULE_NOW;
 const DAY = 86_400_000;
 
-function context(overrides: Partial<RuleContext> = {}): RuleContext {
-  return { nowMs: NOW, siteKey: "pk_test_demo", order: { id: "ord_1" }, ids: {}, history: {}, graylist: {}, tokenStatus: "valid", signals: undefined, ...overrides };
-}
+const context = ruleContext;
 
-function earlier(ageMs: number, ids: IdentifierHashes, n = 0): HistoryEntry {
-  return { attemptId: `att_${ageMs}_${n}`, siteKey: "pk_test_demo", tsMs: NOW - ageMs, ids };
-}
+const earlier = earlierAttempt;
 
 const params = (raw: unknown) => address_names.params.parse(raw) as Parameters<typeof address_names.evaluate>[1];
 const DEFAULTS = params({ window: "30d", thresholds: { medium: 3, high: 4 } });

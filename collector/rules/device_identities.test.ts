@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { HistoryEntry, IdentifierHashes } from "../store/types.js";
+import { RULE_NOW, ruleContext, earlierAttempt } from "../../test/helpers/rule-context.js";
+import type { IdentifierHashes } from "../store/types.js";
 import { device_identities } from "./device_identities.js";
 import type { RuleContext } from "./types.js";
 
-const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const NOW = RULE_NOW;
 const HOUR = 3_600_000;
 
-function context(overrides: Partial<RuleContext> = {}): RuleContext {
-  return { nowMs: NOW, siteKey: "pk_test_demo", order: { id: "ord_1" }, ids: {}, history: {}, graylist: {}, tokenStatus: "valid", signals: undefined, ...overrides };
-}
+const context = ruleContext;
 
-function earlier(ageMs: number, ids: IdentifierHashes, n = 0): HistoryEntry {
-  return { attemptId: `att_${ageMs}_${n}`, siteKey: "pk_test_demo", tsMs: NOW - ageMs, ids };
-}
+const earlier = earlierAttempt;
 
 const params = (raw: unknown) => device_identities.params.parse(raw) as Parameters<typeof device_identities.evaluate>[1];
 const DEFAULTS = params({ window: "24h", thresholds: { low: 2, medium: 3, high: 4 } });

@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { RULE_NOW, ruleContext } from "../../test/helpers/rule-context.js";
 import type { GraylistEntry } from "../store/types.js";
 import type { IdentifierKind } from "../identity/normalise.js";
 import { graylist } from "./graylist.js";
-import type { RuleContext } from "./types.js";
 
-const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const NOW = RULE_NOW;
 
-function context(overrides: Partial<RuleContext> = {}): RuleContext {
-  return { nowMs: NOW, siteKey: "pk_test_demo", order: { id: "ord_1" }, ids: {}, history: {}, graylist: {}, tokenStatus: "valid", signals: undefined, ...overrides };
-}
+const context = ruleContext;
 
 const listed = (kind: IdentifierKind, attemptId: string): GraylistEntry => ({ list: "fraud", kind, hash: `${kind}_hash`, attemptId, atMs: NOW - 86_400_000 });
 

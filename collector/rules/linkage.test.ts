@@ -1,14 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { RULE_NOW, ruleContext } from "../../test/helpers/rule-context.js";
 import { email_devices } from "./email_devices.js";
 import type { LinkageParams } from "./linkage.js";
 import { ship_bill_mismatch } from "./ship_bill_mismatch.js";
-import type { RuleContext } from "./types.js";
 
-const NOW = Date.parse("2026-11-21T12:00:00Z");
-
-function context(partial: Partial<RuleContext>): RuleContext {
-  return { nowMs: NOW, siteKey: "pk", order: { id: "o" }, ids: {}, history: {}, graylist: {}, tokenStatus: "valid", signals: undefined, ...partial } as RuleContext;
-}
+const NOW = RULE_NOW;
+const context = ruleContext;
 
 describe("email_devices", () => {
   const params = email_devices.params.parse({ window: "7d", thresholds: { medium: 3, high: 5 } }) as LinkageParams;
@@ -34,7 +31,7 @@ describe("ship_bill_mismatch", () => {
   const drop = { line1: "Lagergatan 3", postalCode: "41101", city: "Göteborg", country: "SE" };
 
   it("flags a new account shipping away from its billing address, more so to another country", async () => {
-    const fresh = { id: "c1", createdAt: "2026-11-21T11:00:00Z" };
+    const fresh = { id: "c1", createdAt: new Date(NOW - 3_600_000).toISOString() };
     const local = await ship_bill_mismatch.evaluate(context({ order: { id: "o", customer: fresh, billing: home, shipping: drop } }), params);
     expect(local).toEqual({ severity: "low", detail: "a new customer ships to another address than the billing address" });
     const abroad = await ship_bill_mismatch.evaluate(context({ order: { id: "o", customer: fresh, billing: home, shipping: { ...drop, country: "NL" } } }), params);
