@@ -12,7 +12,20 @@ import type { TokenService, TokenStatus } from "../token.js";
 import type { AssessAnswer } from "./answer.js";
 import { gather } from "./gather.js";
 import { identifierHashes } from "./identities.js";
-import type { AssessRequest } from "./request.js";
+import type { AssessRequest, Order } from "./request.js";
+import type { EnvironmentSignals } from "../../sdk/protocol.js";
+
+/** One attempt as the engine sees it, whether it came through /v1/assess or from a backtest file. */
+export interface AttemptInput {
+  order: Order;
+  tokenStatus: TokenStatus;
+  nowMs: number;
+  ip?: string;
+  deviceId?: string;
+  signals?: EnvironmentSignals;
+  /** The token id to mark as used by this attempt. */
+  jti?: string;
+}
 
 export interface SiteRules {
   siteKey: string;
@@ -59,36 +72,52 @@ export class Assessor {
     });
   }
 
-  private async assessWith(
+  private assessWith(
     site: SiteRules,
     request: AssessRequest,
     tokenStatus: TokenStatus,
     session: SessionRecord | undefined,
     jti?: string,
   ): Promise<AssessAnswer> {
-    const { store, hasher, metrics } = this.deps;
-    const startedAt = performance.now();
-    const nowMs = this.deps.now?.() ?? Date.now();
     const ip = request.ip ?? session?.ip;
     const deviceId = session?.signals.visitorId;
-    const ids = identifierHashes(hasher, {
-      siteKey: site.siteKey,
+    return this.assessAttempt(site, {
       order: request.order,
+      tokenStatus,
+      nowMs: this.deps.now?.() ?? Date.now(),
       ...(ip === undefined ? {} : { ip }),
       ...(deviceId === undefined ? {} : { deviceId }),
+      ...(session ? { signals: session.signals } : {}),
+      ...(jti === undefined ? {} : { jti }),
+    });
+  }
+
+  /**
+   * One attempt through the rulesets, recorded: what /v1/assess does once the token is resolved, and
+   * what a backtest does for each replayed attempt (with the attempt's own time).
+   */
+  async assessAttempt(site: SiteRules, attempt: AttemptInput): Promise<AssessAnswer> {
+    const { store, hasher, metrics } = this.deps;
+    const startedAt = performance.now();
+    const { order, tokenStatus, nowMs, jti } = attempt;
+    const ids = identifierHashes(hasher, {
+      siteKey: site.siteKey,
+      order,
+      ...(attempt.ip === undefined ? {} : { ip: attempt.ip }),
+      ...(attempt.deviceId === undefined ? {} : { deviceId: attempt.deviceId }),
     });
 
     const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
     const sinceMs = nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs);
     const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, sinceMs);
 
-    const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order: request.order, ids, history, graylist, graylistHops, isTrusted, tokenStatus, signals: session?.signals };
+    const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus, signals: attempt.signals };
     const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx)));
 
     const id = newId("att", nowMs);
     const answer: AssessAnswer = {
       id,
-      orderId: request.order.id,
+      orderId: order.id,
       decision: live!.decision,
       score: live!.score,
       token: { status: tokenStatus },
@@ -97,7 +126,7 @@ export class Assessor {
       device: describeDevice(ids.device, history.device ?? [], nowMs),
       shadow: site.shadow.map((s, i) => ({ ruleset: s.name, decision: shadows[i]!.decision })),
     };
-    const record: AttemptRecord = { id, siteKey: site.siteKey, orderId: request.order.id, tsMs: nowMs, ids, answer, links };
+    const record: AttemptRecord = { id, siteKey: site.siteKey, orderId: order.id, tsMs: nowMs, ids, answer, links };
     if (site.shadow.length > 0) {
       record.shadowMatrix = site.shadow.map((s, i) => ({ ruleset: s.name, reasons: shadows[i]!.reasons }));
     }
@@ -106,7 +135,7 @@ export class Assessor {
     await Promise.all([
       store.recordAttempt(record),
       answer.decision === "challenge" && this.deps.contacts
-        ? this.deps.contacts.keep(id, { ...(request.order.email ? { email: request.order.email } : {}), ...(request.order.phone ? { phone: request.order.phone } : {}) })
+        ? this.deps.contacts.keep(id, { ...(order.email ? { email: order.email } : {}), ...(order.phone ? { phone: order.phone } : {}) })
         : undefined,
     ]);
     if (metrics) {
