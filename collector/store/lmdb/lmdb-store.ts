@@ -33,9 +33,16 @@ export class LmdbStore implements Store {
   private readonly contacts: Database<{ sealed: Buffer; expiresAtMs: number }, Key>;
   private readonly contactExpiries: Database<string, Key>;
 
-  constructor(path: string) {
+  private readonly isDurable: boolean;
+
+  /**
+   * `durable: false` is for throw-away stores (a backtest's): no fsync, and each write commits
+   * synchronously, so a replay sees every earlier attempt without waiting for the disk.
+   */
+  constructor(path: string, options: { durable?: boolean } = {}) {
     mkdirSync(path, { recursive: true });
-    this.root = open({ path, maxDbs: 16 });
+    this.isDurable = options.durable ?? true;
+    this.root = open({ path, maxDbs: 16, ...(this.isDurable ? {} : { noSync: true }) });
     const db = <V>(name: string) => this.root.openDB<V, Key>({ name });
     this.meta = db("meta");
     this.sessions = db("sessions");
@@ -52,10 +59,9 @@ export class LmdbStore implements Store {
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
     const key = keys.secret(name);
     const created = create();
-    await this.root.transaction(() => {
+    await this.commit(() => {
       if (this.meta.get(key) === undefined) this.meta.put(key, created);
     });
-    await this.root.flushed;
     return Buffer.from(this.meta.get(key) as Uint8Array);
   }
 
@@ -64,8 +70,7 @@ export class LmdbStore implements Store {
   }
 
   async putSigningKeys(records: SigningKeyRecord[]): Promise<void> {
-    await this.meta.put(keys.signingKeys(), records);
-    await this.root.flushed;
+    await this.commit(() => this.meta.put(keys.signingKeys(), records));
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
@@ -89,7 +94,7 @@ export class LmdbStore implements Store {
   }
 
   async recordAttempt(attempt: AttemptRecord): Promise<void> {
-    await this.root.transaction(() => {
+    await this.commit(() => {
       this.attempts.put(keys.attempt(attempt.id), attempt);
       this.orders.put(keys.order(attempt.siteKey, attempt.orderId), attempt.id);
       if (attempt.tokenJti !== undefined) {
@@ -99,12 +104,10 @@ export class LmdbStore implements Store {
         this.index.put(keys.history(kind, hash, attempt.tsMs, attempt.id), { siteKey: attempt.siteKey, ids: attempt.ids });
       }
     });
-    await this.root.flushed;
   }
 
   async updateAttempt(attempt: AttemptRecord): Promise<void> {
-    await this.attempts.put(keys.attempt(attempt.id), attempt);
-    await this.root.flushed;
+    await this.commit(() => this.attempts.put(keys.attempt(attempt.id), attempt));
   }
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
@@ -127,7 +130,7 @@ export class LmdbStore implements Store {
   }
 
   async putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
-    await this.root.transaction(() => {
+    await this.commit(() => {
       this.labels.put(keys.label(label.attemptId), label);
       for (const list of ["fraud", "legit"] as const) {
         for (const { kind, hash } of identifiers) {
@@ -137,7 +140,6 @@ export class LmdbStore implements Store {
       }
       for (const entry of entries) this.lists.put(keys.list(entry.list, entry.kind, entry.hash), entry);
     });
-    await this.root.flushed;
   }
 
   async listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
@@ -145,7 +147,7 @@ export class LmdbStore implements Store {
   }
 
   async putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void> {
-    await this.root.transaction(() => {
+    await this.commit(() => {
       this.contacts.put(keys.contact(attemptId), { sealed, expiresAtMs });
       this.contactExpiries.put(keys.contactExpiry(expiresAtMs, attemptId), attemptId);
     });
@@ -159,7 +161,7 @@ export class LmdbStore implements Store {
   async purgeExpiredContacts(nowMs: number, limit: number): Promise<number> {
     const expired = [...this.contactExpiries.getRange({ start: [0], end: [nowMs], limit })];
     if (expired.length === 0) return 0;
-    await this.root.transaction(() => {
+    await this.commit(() => {
       for (const { key, value } of expired) {
         this.contactExpiries.remove(key);
         this.contacts.remove(keys.contact(value));
@@ -182,7 +184,7 @@ export class LmdbStore implements Store {
     const oldAttempts = [...this.attempts.getRange({ start: idFloor("att", 0), end: idFloor("att", beforeMs), limit })].map((e) => e.value);
     const oldSessions = [...this.sessions.getKeys({ start: idFloor("ses", 0), end: idFloor("ses", beforeMs), limit })];
     if (oldAttempts.length === 0 && oldSessions.length === 0) return { attempts: 0, sessions: 0 };
-    await this.root.transaction(() => {
+    await this.commit(() => {
       for (const attempt of oldAttempts) {
         this.attempts.remove(keys.attempt(attempt.id));
         if (this.orders.get(keys.order(attempt.siteKey, attempt.orderId)) === attempt.id) this.orders.remove(keys.order(attempt.siteKey, attempt.orderId));
@@ -194,6 +196,16 @@ export class LmdbStore implements Store {
       for (const key of oldSessions) this.sessions.remove(key);
     });
     return { attempts: oldAttempts.length, sessions: oldSessions.length };
+  }
+
+  /** One transaction; durable stores resolve once it is on disk. */
+  private async commit(writes: () => void): Promise<void> {
+    if (!this.isDurable) {
+      this.root.transactionSync(writes);
+      return;
+    }
+    await this.root.transaction(writes);
+    await this.root.flushed;
   }
 
   async close(): Promise<void> {
