@@ -192,3 +192,25 @@ describe("lookbackMs", () => {
     expect(lookbackMs([DEFAULT_RULESET])).toBe(30 * 86_400_000);
   });
 });
+
+describe("evaluate without enforced budgets (backtests)", () => {
+  it("never marks a slow rule as a timeout, so a replay's decisions do not depend on the machine's speed", async () => {
+    const slowSync: RuleDefinition<unknown> = {
+      id: "slow_sync",
+      params: z.strictObject({}),
+      evaluate() {
+        const until = performance.now() + 5;
+        while (performance.now() < until) {
+          // busy: longer than the 1 ms budget
+        }
+        return { severity: "medium", detail: "slow" };
+      },
+    };
+    const ruleset: Ruleset = { policy: { challenge: { medium: 1 } }, rules: [{ definition: slowSync, params: {}, budgetMs: 1, onTimeout: "none" }] };
+    const enforced = await evaluate(ruleset, CTX);
+    expect(enforced.matrix[0]!.status).toBe("timeout");
+    const replayed = await evaluate(ruleset, CTX, { enforceBudgets: false });
+    expect(replayed.matrix[0]).toMatchObject({ status: "ok", severity: "medium" });
+    expect(replayed.decision).toBe("challenge");
+  });
+});

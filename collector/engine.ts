@@ -51,8 +51,10 @@ export function prepareRuleset(ruleset: Ruleset): void {
  * budget or throws gets its configured `onTimeout` severity and is marked so in the matrix; the
  * decision always completes.
  */
-export async function evaluate(ruleset: Ruleset, ctx: RuleContext): Promise<Evaluation> {
-  const executions = await Promise.all(ruleset.rules.map((rule) => execute(rule, ctx)));
+export async function evaluate(ruleset: Ruleset, ctx: RuleContext, options: { enforceBudgets?: boolean } = {}): Promise<Evaluation> {
+  const enforceBudgets = options.enforceBudgets ?? true;
+  const started = ruleset.rules.map((rule) => execute(rule, ctx, enforceBudgets));
+  const executions = started.some((e) => e instanceof Promise) ? await Promise.all(started) : (started as RuleExecution[]);
   const severities = executions.map((e) => e.severity);
   const reasons: Reason[] = [];
   for (const e of executions) {
@@ -68,25 +70,31 @@ export async function evaluate(ruleset: Ruleset, ctx: RuleContext): Promise<Eval
   };
 }
 
-async function execute(rule: ConfiguredRule, ctx: RuleContext): Promise<RuleExecution> {
+/**
+ * A synchronous rule is judged at once (no promise, no timer); one that returns a promise races its
+ * budget. Without `enforceBudgets` (a backtest judges decisions, not timing) nothing times out.
+ */
+function execute(rule: ConfiguredRule, ctx: RuleContext, enforceBudgets: boolean): RuleExecution | Promise<RuleExecution> {
   const id = rule.definition.id;
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const pending = rule.definition.evaluate(ctx, rule.params);
-    const outcome: RuleOutcome | "timeout" =
-      pending instanceof Promise
-        ? await Promise.race([pending, new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, rule.budgetMs, "timeout")))])
-        : pending;
+  const settle = (outcome: RuleOutcome | "timeout"): RuleExecution => {
     const ms = elapsed();
-    if (outcome === "timeout" || ms > rule.budgetMs) return { rule: id, severity: rule.onTimeout, ms, status: "timeout" };
+    if (outcome === "timeout" || (enforceBudgets && ms > rule.budgetMs)) return { rule: id, severity: rule.onTimeout, ms, status: "timeout" };
     const execution: RuleExecution = { rule: id, severity: outcome.severity, ms, status: "ok" };
     if (outcome.detail !== undefined) execution.detail = outcome.detail;
     return execution;
+  };
+  const failed = (): RuleExecution => ({ rule: id, severity: rule.onTimeout, ms: elapsed(), status: "error" });
+  let pending: RuleOutcome | Promise<RuleOutcome>;
+  try {
+    pending = rule.definition.evaluate(ctx, rule.params);
   } catch {
-    return { rule: id, severity: rule.onTimeout, ms: elapsed(), status: "error" };
-  } finally {
-    if (timer) clearTimeout(timer);
+    return failed();
   }
+  if (!(pending instanceof Promise)) return settle(pending);
+  if (!enforceBudgets) return pending.then(settle, failed);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, rule.budgetMs, "timeout")));
+  return Promise.race([pending, timeout]).then(settle, failed).finally(() => clearTimeout(timer));
 }

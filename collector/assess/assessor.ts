@@ -48,6 +48,8 @@ export class Assessor {
       retentionMs: number;
       metrics?: Metrics;
       contacts?: ContactVault;
+      /** Off for backtests: a replay judges decisions, and a GC pause must not turn a rule into a timeout. */
+      enforceBudgets?: boolean;
       now?: () => number;
     },
   ) {}
@@ -112,7 +114,7 @@ export class Assessor {
     const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, sinceMs);
 
     const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus, signals: attempt.signals };
-    const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx)));
+    const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx, { enforceBudgets: this.deps.enforceBudgets ?? true })));
 
     const id = newId("att", nowMs);
     const answer: AssessAnswer = {

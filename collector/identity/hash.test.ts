@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { IdentifierHasher } from "./hash.js";
 
@@ -50,5 +51,13 @@ describe("IdentifierHasher", () => {
     expect(hash).not.toContain(value);
     expect(hash).not.toContain(Buffer.from(value).toString("base64url").slice(0, 8));
     expect(hash).not.toContain(Buffer.from(value).toString("hex").slice(0, 8));
+  });
+
+  it("is HMAC-SHA256 of kind:value, so hashes stay the same whoever computes them", () => {
+    const key = Buffer.alloc(32, 7);
+    const expected = createHmac("sha256", key).update("email:anna@example.com").digest().subarray(0, 16).toString("base64url");
+    expect(new IdentifierHasher(key).hash("email", "anna@example.com")).toBe(expected);
+    const long = "x".repeat(3000) + "åäö";
+    expect(new IdentifierHasher(key).hash("name", long)).toBe(createHmac("sha256", key).update(`name:${long}`).digest().subarray(0, 16).toString("base64url"));
   });
 });

@@ -49,7 +49,7 @@ const pageSchema = z.strictObject({
   referrer: boundedText(300),
 });
 
-const signalsSchema = z.strictObject({
+export const signalsSchema = z.strictObject({
   visitorId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   visitorConfidence: z.number().min(0).max(1).optional(),
   fingerprintMs: z.number().min(0).max(600_000).optional(),

@@ -1,0 +1,179 @@
+import { idFloor } from "../../ids.js";
+import type { IdentifierKind } from "../../identity/normalise.js";
+import type {
+  AttemptRecord,
+  HistoryEntry,
+  IdentifierRef,
+  Label,
+  LabelRecord,
+  ListEntry,
+  SessionRecord,
+  SigningKeyRecord,
+  Store,
+  TokenUse,
+} from "../types.js";
+
+/**
+ * A store in process memory, for backtests: nothing survives the process. Attempts usually arrive in
+ * time order (a replay), so each identifier's history is an array kept sorted by appending, and a
+ * window is a binary search from its end. Same semantics as the LMDB store (see the store contract tests).
+ */
+export class MemoryStore implements Store {
+  private readonly secrets = new Map<string, Buffer>();
+  private signingKeys: SigningKeyRecord[] = [];
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly attempts = new Map<string, AttemptRecord>();
+  private readonly orders = new Map<string, string>();
+  private readonly tokenUses = new Map<string, TokenUse>();
+  private readonly index = new Map<string, HistoryEntry[]>();
+  private readonly labels = new Map<string, LabelRecord>();
+  private readonly lists = new Map<string, ListEntry>();
+  private readonly contacts = new Map<string, { sealed: Buffer; expiresAtMs: number }>();
+
+  async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
+    if (!this.secrets.has(name)) this.secrets.set(name, create());
+    return this.secrets.get(name)!;
+  }
+
+  async getSigningKeys(): Promise<SigningKeyRecord[]> {
+    return this.signingKeys;
+  }
+
+  async putSigningKeys(keys: SigningKeyRecord[]): Promise<void> {
+    this.signingKeys = keys;
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    return this.sessions.get(id);
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    this.sessions.set(session.id, session);
+  }
+
+  async getTokenUse(jti: string): Promise<TokenUse | undefined> {
+    return this.tokenUses.get(jti);
+  }
+
+  async getAttempt(id: string): Promise<AttemptRecord | undefined> {
+    return this.attempts.get(id);
+  }
+
+  async findAttemptIdByOrder(siteKey: string, orderId: string): Promise<string | undefined> {
+    return this.orders.get(`${siteKey}\u0000${orderId}`);
+  }
+
+  async recordAttempt(attempt: AttemptRecord): Promise<void> {
+    this.attempts.set(attempt.id, attempt);
+    this.orders.set(`${attempt.siteKey}\u0000${attempt.orderId}`, attempt.id);
+    if (attempt.tokenJti !== undefined) this.tokenUses.set(attempt.tokenJti, { orderId: attempt.orderId, attemptId: attempt.id });
+    const entry: HistoryEntry = { attemptId: attempt.id, siteKey: attempt.siteKey, tsMs: attempt.tsMs, ids: attempt.ids };
+    for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
+      const key = `${kind}:${hash}`;
+      const list = this.index.get(key);
+      if (!list) this.index.set(key, [entry]);
+      else insertSorted(list, entry);
+    }
+  }
+
+  async updateAttempt(attempt: AttemptRecord): Promise<void> {
+    this.attempts.set(attempt.id, attempt);
+  }
+
+  async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
+    const list = this.index.get(`${kind}:${hash}`);
+    if (!list) return [];
+    const out: HistoryEntry[] = [];
+    for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
+      const entry = list[i]!;
+      if (entry.tsMs < sinceMs) break;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  async getLabel(attemptId: string): Promise<LabelRecord | undefined> {
+    return this.labels.get(attemptId);
+  }
+
+  async putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
+    this.labels.set(label.attemptId, label);
+    for (const list of ["fraud", "legit"] as const) {
+      for (const { kind, hash } of identifiers) {
+        const key = `${list}:${kind}:${hash}`;
+        if (this.lists.get(key)?.attemptId === label.attemptId) this.lists.delete(key);
+      }
+    }
+    for (const entry of entries) this.lists.set(`${entry.list}:${entry.kind}:${entry.hash}`, entry);
+  }
+
+  async listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
+    return refs.map(({ kind, hash }) => this.lists.get(`${list}:${kind}:${hash}`));
+  }
+
+  async putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void> {
+    this.contacts.set(attemptId, { sealed, expiresAtMs });
+  }
+
+  async getContact(attemptId: string, nowMs: number): Promise<Buffer | undefined> {
+    const found = this.contacts.get(attemptId);
+    return found && found.expiresAtMs > nowMs ? found.sealed : undefined;
+  }
+
+  async purgeExpiredContacts(nowMs: number, limit: number): Promise<number> {
+    let removed = 0;
+    for (const [id, contact] of this.contacts) {
+      if (removed >= limit) break;
+      if (contact.expiresAtMs <= nowMs) {
+        this.contacts.delete(id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async listAttempts(range: { sinceMs: number; untilMs: number; limit: number; siteKey?: string }): Promise<AttemptRecord[]> {
+    const from = idFloor("att", range.sinceMs);
+    const until = idFloor("att", range.untilMs);
+    return [...this.attempts.values()]
+      .filter((a) => a.id >= from && a.id < until && (range.siteKey === undefined || a.siteKey === range.siteKey))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, range.limit);
+  }
+
+  async purgeBefore(beforeMs: number, limit: number): Promise<{ attempts: number; sessions: number }> {
+    const old = (await this.listAttempts({ sinceMs: 0, untilMs: beforeMs, limit })).map((a) => a.id);
+    for (const id of old) {
+      const attempt = this.attempts.get(id)!;
+      this.attempts.delete(id);
+      const orderKey = `${attempt.siteKey}\u0000${attempt.orderId}`;
+      if (this.orders.get(orderKey) === id) this.orders.delete(orderKey);
+      if (attempt.tokenJti !== undefined) this.tokenUses.delete(attempt.tokenJti);
+      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
+        const key = `${kind}:${hash}`;
+        const remaining = (this.index.get(key) ?? []).filter((e) => e.attemptId !== id);
+        if (remaining.length > 0) this.index.set(key, remaining);
+        else this.index.delete(key);
+      }
+    }
+    const floor = idFloor("ses", beforeMs);
+    let sessions = 0;
+    for (const id of this.sessions.keys()) {
+      if (sessions >= limit) break;
+      if (id < floor) {
+        this.sessions.delete(id);
+        sessions += 1;
+      }
+    }
+    return { attempts: old.length, sessions };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Appends, or inserts in time order when an entry arrives out of order. */
+function insertSorted(list: HistoryEntry[], entry: HistoryEntry): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1]!.tsMs > entry.tsMs || (list[i - 1]!.tsMs === entry.tsMs && list[i - 1]!.attemptId > entry.attemptId))) i -= 1;
+  list.splice(i, 0, entry);
+}
