@@ -1,15 +1,26 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfigFile } from "../config.js";
 import { startCollector } from "../main.js";
+import { BACKTEST_USAGE, backtestCommand } from "./backtest.js";
 
 const USAGE = `usage:
   vakt collector --config FILE     start one collector from a JSON config file
-  vakt backtest  ...               replay past attempts through rulesets (not available yet)`;
+  vakt backtest  --input FILE --rules RULESET [--baseline RULESET] [--json] [--report FILE] [--map FILE] [--label-delay 7d] [--strict]
+                                   replay past attempts through rulesets (vakt backtest --help)
+  vakt generate  --seed N --orders N
+                                   print realistic, labelled checkout traffic as NDJSON`;
 
 /** `vakt <command>`: returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "collector") return collector(rest);
+  if (command === "backtest") {
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(BACKTEST_USAGE);
+      return 0;
+    }
+    return backtestCommand(rest);
+  }
   if (command === "--help" || command === "-h" || command === undefined) {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
