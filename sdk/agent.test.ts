@@ -10,6 +10,7 @@ const fake = vi.hoisted(() => ({
   isClosed: false,
   fingerprint: undefined as undefined | ((value: { visitorId: string; confidence: { score: number } }) => void),
   traces: [] as string[],
+  urgent: [] as boolean[],
   behaviour: undefined as undefined | { onChange: (group: string, isUrgent?: boolean) => void; reads: string[][]; isStopped: boolean },
 }));
 
@@ -17,7 +18,10 @@ vi.mock("./transport/stream.js", () => ({
   openStream: (options: StreamOptions) => {
     fake.options = options;
     return {
-      send: (frame: ClientFrame) => fake.sent.push(frame),
+      send: (frame: ClientFrame, isUrgent?: boolean) => {
+        fake.sent.push(frame);
+        fake.urgent.push(!!isUrgent);
+      },
       close: () => (fake.isClosed = true),
     };
   },
@@ -287,9 +291,11 @@ describe("behaviour batching", () => {
   it("sends at once on an urgent change (a submit, the page hidden or left), with everything pending", () => {
     start({ siteKey: "pk", collectorUrl: "http://c" });
     const watched = fake.behaviour!;
+    fake.urgent = [];
     watched.onChange("fields");
     watched.onChange("page", true);
     expect(signalFrames()).toEqual([{ t: "signals", d: { fields: { read: 1 }, page: { read: 1 } } }]);
+    expect(fake.urgent).toEqual([true]);
     vi.advanceTimersByTime(BATCH_MS);
     expect(signalFrames()).toHaveLength(1);
   });

@@ -181,17 +181,17 @@ export function start(options: StartOptions): Agent {
   });
 
   /** Sends the behaviour groups that changed since the last frame, each whole. */
-  const sendBehaviour = guarded((): void => {
+  const sendBehaviour = guarded((isUrgent?: boolean): void => {
     clearTimeout(batchTimer);
     batchTimer = undefined;
     if (!behaviour || !changed.size || isStopped) return;
     const signals = behaviour.read([...changed]);
     changed.clear();
-    stream?.send({ t: "signals", d: signals });
+    stream?.send({ t: "signals", d: signals }, isUrgent);
   });
   const onBehaviour = (group: BehaviourGroup, isUrgent?: boolean): void => {
     changed.add(group);
-    if (isUrgent) sendBehaviour();
+    if (isUrgent) sendBehaviour(true);
     else batchTimer ??= setTimeout(sendBehaviour, BATCH_MS);
   };
 

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EnvironmentSignals, PageSignals } from "../../sdk/protocol.js";
+import { ruleContext } from "../../test/helpers/rule-context.js";
 import { form_speed } from "./form_speed.js";
-import type { RuleContext } from "./types.js";
 
-function context(signals: EnvironmentSignals | undefined): RuleContext {
-  return { nowMs: Date.UTC(2026, 10, 20, 12), siteKey: "pk_test_demo", order: { id: "ord_1" }, ids: {}, history: {}, graylist: {}, tokenStatus: "valid", signals };
-}
+const context = (signals: EnvironmentSignals | undefined) => ruleContext({ signals });
 
 const params = (raw: unknown) => form_speed.params.parse(raw) as Parameters<typeof form_speed.evaluate>[1];
 const DEFAULTS = params({});
@@ -31,15 +29,15 @@ describe("form_speed", () => {
     expect(await evaluate(undefined)).toEqual({ severity: "none" });
   });
 
-  it("gives under 1.5 s high and under 3 s medium by default", async () => {
+  it("gives under 1.5 s high and under 2.5 s medium by default", async () => {
     expect(await evaluate(900)).toEqual({ severity: "high", detail: "the form was submitted 0.9 s after the page loaded (under 1.5 s)" });
     expect((await evaluate(1499)).severity).toBe("high");
-    expect(await evaluate(1500)).toEqual({ severity: "medium", detail: "the form was submitted 1.5 s after the page loaded (under 3.0 s)" });
-    expect((await evaluate(2999)).severity).toBe("medium");
+    expect(await evaluate(1500)).toEqual({ severity: "medium", detail: "the form was submitted 1.5 s after the page loaded (under 2.5 s)" });
+    expect((await evaluate(2499)).severity).toBe("medium");
   });
 
   it("finds nothing for a person's pace", async () => {
-    expect(await evaluate(3000)).toEqual({ severity: "none" });
+    expect(await evaluate(2500)).toEqual({ severity: "none" });
     expect(await evaluate(45_000)).toEqual({ severity: "none" });
   });
 

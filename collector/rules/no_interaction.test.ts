@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EnvironmentSignals, FieldRole, FieldSignals, PageSignals } from "../../sdk/protocol.js";
+import { ruleContext } from "../../test/helpers/rule-context.js";
 import { no_interaction } from "./no_interaction.js";
-import type { RuleContext } from "./types.js";
 
-function context(signals: EnvironmentSignals | undefined): RuleContext {
-  return { nowMs: Date.UTC(2026, 10, 20, 12), siteKey: "pk_test_demo", order: { id: "ord_1" }, ids: {}, history: {}, graylist: {}, tokenStatus: "valid", signals };
-}
+const context = (signals: EnvironmentSignals | undefined) => ruleContext({ signals });
 
 const params = (raw: unknown) => no_interaction.params.parse(raw) as Parameters<typeof no_interaction.evaluate>[1];
 const DEFAULTS = params({});

@@ -334,6 +334,20 @@ describe("the HTTP fallback", () => {
     expect(await requests[1]!.frames()).toEqual([{ t: "token" }, { t: "signals", d: { fingerprintMs: 1 } }]);
   });
 
+  it("lets an urgent frame (a submit, the page leaving) go without waiting for a request in flight", async () => {
+    open();
+    latest().drop();
+    failNextAttempt();
+    stream!.send({ t: "signals", d: { fingerprintMs: 1 } });
+    expect(requests).toHaveLength(1);
+    stream!.send({ t: "signals", d: { fingerprintMs: 2 } }, true);
+    expect(requests).toHaveLength(2);
+    expect(await requests[1]!.frames()).toEqual([
+      { t: "signals", d: { fingerprintMs: 1 } },
+      { t: "signals", d: { fingerprintMs: 2 } },
+    ]);
+  });
+
   it("counts a connection refused by a CSP (error without close) as a failed attempt", () => {
     open();
     latest().refuse();
@@ -379,14 +393,23 @@ describe("the HTTP fallback", () => {
     expect(requests).toHaveLength(1);
   });
 
-  it("never throws when fetch is missing or throws", () => {
+  it("never throws when fetch is missing or throws, and keeps trying", async () => {
     vi.stubGlobal("fetch", undefined);
     open();
     latest().drop();
     expect(() => failNextAttempt()).not.toThrow();
+    let calls = 0;
     vi.stubGlobal("fetch", () => {
+      calls++;
       throw new TypeError("blocked");
     });
     expect(() => stream!.send({ t: "token" })).not.toThrow();
+    await flushPromises();
+    stream!.send({ t: "token" });
+    expect(calls).toBe(2);
+    await flushPromises();
+    vi.stubGlobal("fetch", fakeFetch);
+    failNextAttempt();
+    expect(await requests[0]!.frames()).toEqual([{ t: "token" }, { t: "token" }]);
   });
 });

