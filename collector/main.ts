@@ -83,8 +83,8 @@ export async function startCollector(config: Config, options: StartOptions = {})
     mount("get", "/v1/shadow-report", routes.shadowReport(deps));
     mount("post", "/v1/admin/reload", routes.reload(deps));
     mount("get", "/metrics", routes.metrics(deps));
-    mountStream(app, { store, tokens, sites, trustedProxies, log });
-    routes.mountCollect(app, { store, tokens, sites, trustedProxies, log });
+    mountStream(app, { store, tokens, sites, trustedProxies, log, metrics });
+    routes.mountCollect(app, { store, tokens, sites, trustedProxies, log, metrics });
     serve(app, "any", "/*", (req) => {
       const known = KNOWN_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/");
       if (known) throw new HttpError(405, "method_not_allowed", `${req.method.toUpperCase()} is not allowed on ${req.path}`);

@@ -12,7 +12,7 @@ import { COLLECT_PATH, MAX_COLLECT_FRAMES, MAX_FRAME_BYTES, type ServerFrame } f
 import { HttpError } from "../errors.js";
 import { KeyedLock } from "../keyed-lock.js";
 import { decodeFrame, encodeFrame } from "../protocol/codec.js";
-import { applyFrame, checkSite, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "../stream/sessions.js";
+import { applyFrame, checkSite, countFrame, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "../stream/sessions.js";
 import { clientIp } from "./client-ip.js";
 import { serve, type Handler, type RequestInfo } from "./uws-http.js";
 
@@ -86,6 +86,7 @@ export function collect(deps: SessionDeps): Handler {
       let hasSignals = false;
       for (const decoded of frames) {
         const outcome = applyFrame(session, decoded, reports);
+        countFrame(deps, outcome);
         if (outcome.kind === "refused") out.push(outcome.frame);
         else if (outcome.kind === "token") wantsToken = true;
         else if (outcome.kind === "signals") hasSignals = true;

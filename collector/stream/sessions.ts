@@ -9,6 +9,7 @@ import { newId } from "../ids.js";
 import { checkClientFrame } from "../protocol/client-frame.js";
 import type { SessionRecord, Store } from "../store/types.js";
 import type { TokenService } from "../token.js";
+import type { Metrics } from "../metrics.js";
 
 export interface SessionDeps {
   store: Store;
@@ -16,6 +17,15 @@ export interface SessionDeps {
   sites: ReadonlyMap<string, SiteConfig>;
   trustedProxies: ReadonlySet<string>;
   log: (line: string) => void;
+  metrics?: Metrics;
+}
+
+/** Counts a received frame in /metrics by what it was: signals, token, report, invalid or malformed. */
+export function countFrame(deps: SessionDeps, outcome: FrameOutcome | "malformed"): void {
+  if (!deps.metrics) return;
+  if (outcome === "malformed") return void deps.metrics.streamFrames.inc({ type: "malformed", result: "refused" });
+  const type = outcome.kind === "done" ? "report" : outcome.kind === "refused" ? "invalid" : outcome.kind;
+  deps.metrics.streamFrames.inc({ type, result: outcome.kind === "refused" ? "refused" : "accepted" });
 }
 
 export interface SessionOrigin {

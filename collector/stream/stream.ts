@@ -3,7 +3,7 @@ import { MAX_FRAME_BYTES, STREAM_PATH, type ServerFrame } from "../../sdk/protoc
 import { clientIp } from "../http/client-ip.js";
 import { decodeFrame, encodeFrame } from "../protocol/codec.js";
 import type { SessionRecord } from "../store/types.js";
-import { applyFrame, checkSite, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "./sessions.js";
+import { applyFrame, checkSite, countFrame, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "./sessions.js";
 
 interface StreamSocketData {
   siteKey: string;
@@ -45,10 +45,12 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
     try {
       decoded = decodeFrame(bytes);
     } catch {
+      countFrame(deps, "malformed");
       send(ws, { t: "error", code: "malformed_frame", message: "the frame is not valid msgpack" });
       return;
     }
     const outcome = applyFrame(session, decoded, reports);
+    countFrame(deps, outcome);
     if (outcome.kind === "refused") send(ws, outcome.frame);
     else if (outcome.kind === "token") sendToken(ws).catch((err: unknown) => deps.log(`stream: could not issue a token: ${String(err)}`));
     else if (outcome.kind === "signals") deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
@@ -86,6 +88,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
     },
 
     open: (ws) => {
+      deps.metrics?.streamConnections.inc();
       const data = ws.getUserData();
       openSession(deps.store, data, deps.log)
         .then(async ({ session }) => {
@@ -114,6 +117,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
     },
 
     close: (ws) => {
+      deps.metrics?.streamConnections.dec();
       ws.getUserData().isClosed = true;
     },
   });

@@ -123,6 +123,19 @@ describe("tokens", () => {
     await expect(StreamClient.connect(collector.url, "pk_nope", ORIGIN)).rejects.toThrow(/404/);
   });
 
+  it("counts stream connections and frames by type in /metrics", async () => {
+    const client = await StreamClient.connect(collector.url, SITE_KEY, ORIGIN);
+    await client.next("token");
+    client.send({ t: "signals", d: { webdriver: false } });
+    client.sendRaw(Uint8Array.from([0xc1, 0xff, 0x00]));
+    await client.next("error");
+    const during = await (await fetch(`${collector.url}/metrics`)).text();
+    expect(Number(/^vakt_stream_connections (\d+)$/m.exec(during)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(during).toMatch(/vakt_stream_frames_total\{type="signals",result="accepted"\} [1-9]/);
+    expect(during).toMatch(/vakt_stream_frames_total\{type="malformed",result="refused"\} [1-9]/);
+    client.close();
+  });
+
   it("refuses malformed and invalid frames with an error frame and keeps serving the socket", async () => {
     const client = await StreamClient.connect(collector.url, SITE_KEY, ORIGIN);
     await client.next("token");
