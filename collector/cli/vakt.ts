@@ -2,18 +2,20 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfigFile } from "../config.js";
 import { startCollector } from "../main.js";
 import { BACKTEST_USAGE, backtestCommand } from "./backtest.js";
+import { generateCommand } from "./generate.js";
 
 const USAGE = `usage:
   vakt collector --config FILE     start one collector from a JSON config file
   vakt backtest  --input FILE --rules RULESET [--baseline RULESET] [--json] [--report FILE] [--map FILE] [--label-delay 7d] [--strict]
                                    replay past attempts through rulesets (vakt backtest --help)
-  vakt generate  --seed N --orders N
+  vakt generate  --seed N --orders N [--days N] [--start ISO]
                                    print realistic, labelled checkout traffic as NDJSON`;
 
 /** `vakt <command>`: returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "collector") return collector(rest);
+  if (command === "generate") return generateCommand(rest);
   if (command === "backtest") {
     if (rest.includes("--help") || rest.includes("-h")) {
       console.log(BACKTEST_USAGE);
