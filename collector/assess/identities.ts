@@ -21,7 +21,7 @@ export function identifierHashes(hasher: IdentifierHasher, attempt: AttemptIdent
     ip,
     ip_net: ip === undefined ? undefined : ipNetwork(ip),
     email: order.email === undefined ? undefined : normaliseEmail(order.email),
-    phone: order.phone === undefined ? undefined : normalisePhone(order.phone),
+    phone: order.phone === undefined ? undefined : normalisePhone(order.phone, order.shipping?.country ?? order.billing?.country),
     card: order.payment ? normaliseCard(order.payment) : undefined,
     customer: customerId ? `${attempt.siteKey}:${customerId}` : undefined,
     name: name ? normaliseName(name) : undefined,

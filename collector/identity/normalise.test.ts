@@ -213,3 +213,16 @@ describe("normaliseCard", () => {
     expect(normaliseCard({})).toBeUndefined();
   });
 });
+
+describe("normalisePhone with the order's country", () => {
+  it("puts a national number in international form, so both ways of writing it match", () => {
+    expect(normalisePhone("070-123 45 67", "SE")).toBe("+46701234567");
+    expect(normalisePhone("070-123 45 67", "SE")).toBe(normalisePhone("+46 70 123 45 67"));
+    expect(normalisePhone("040 123 4567", "FI")).toBe("+358401234567");
+  });
+  it("keeps the digits when the number is not possible in that country or there is no country", () => {
+    expect(normalisePhone("0701234567")).toBe("0701234567");
+    expect(normalisePhone("0701234567", "XX")).toBe("0701234567");
+    expect(normalisePhone("+46701234567", "NO")).toBe("+46701234567");
+  });
+});

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 
 /** The identifier kinds an attempt is matched on. Stable: they are part of stored keys. */
 export const IDENTIFIER_KINDS = ["device", "ip", "ip_net", "email", "phone", "card", "customer", "name", "address"] as const;
@@ -30,14 +31,23 @@ export function emailDomain(normalisedEmail: string): string {
   return normalisedEmail.slice(normalisedEmail.lastIndexOf("@") + 1);
 }
 
-/** Digits only, with an international `00` prefix written as `+`. Too few digits to be a phone number → undefined. */
-export function normalisePhone(raw: string): string | undefined {
+/**
+ * Digits only, with an international `00` prefix written as `+`; a national number (no `+`) is put in
+ * international form with `country`'s calling code when it is a possible number there, so
+ * `070-123 45 67` shipped to SE and `+46 70 123 45 67` are one phone. Too few digits → undefined.
+ */
+export function normalisePhone(raw: string, country?: string): string | undefined {
   const trimmed = raw.trim().replace(/^(\+\d{1,3})\s*\(0\)/, "$1"); // "+46 (0)70…": the national trunk 0 is not dialled from abroad
   const isInternational = trimmed.startsWith("+") || trimmed.startsWith("00");
   let digits = trimmed.replace(/\D/g, "");
   if (trimmed.startsWith("00")) digits = digits.slice(2);
   if (digits.length < 6 || digits.length > 15) return undefined;
-  return isInternational ? `+${digits}` : digits;
+  if (isInternational) return `+${digits}`;
+  if (country && isSupportedCountry(country)) {
+    const parsed = parsePhoneNumberFromString(digits, country as CountryCode);
+    if (parsed?.isPossible()) return parsed.number;
+  }
+  return digits;
 }
 
 /** Case, accents, punctuation and word order folded: "Berg, Anna" and "anna  berg" are one name. */
