@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mustRise, severityLevels } from "./params.js";
 import type { Order } from "../assess/request.js";
 
 /**
@@ -80,20 +81,8 @@ export function describeAge(ms: number): string {
  * Multipliers per severity (e.g. `{ "medium": 10, "high": 25 }`: 10× and 25× a typical amount), each
  * above the one below it, like count thresholds but not necessarily whole numbers.
  */
-export const multipliers = z
-  .strictObject({
-    low: z.number().min(1, "at least 1 (×1 is the typical amount itself)").max(1e6).optional(),
-    medium: z.number().min(1, "at least 1 (×1 is the typical amount itself)").max(1e6).optional(),
-    high: z.number().min(1, "at least 1 (×1 is the typical amount itself)").max(1e6).optional(),
-  })
-  .superRefine((value, ctx) => {
-    const levels = (["low", "medium", "high"] as const).filter((level) => value[level] !== undefined);
-    if (levels.length === 0) ctx.addIssue({ code: "custom", message: "at least one of low, medium, high" });
-    for (let i = 1; i < levels.length; i++) {
-      const lower = levels[i - 1]!;
-      const upper = levels[i]!;
-      if (value[upper]! <= value[lower]!) {
-        ctx.addIssue({ code: "custom", path: [upper], message: `${upper} (${value[upper]}) must be above ${lower} (${value[lower]}), or ${lower} can never fire` });
-      }
-    }
-  });
+export const multipliers = severityLevels(
+  z.number().min(1, "at least 1 (×1 is the typical amount itself)").max(1e6),
+  "rising",
+  mustRise,
+);

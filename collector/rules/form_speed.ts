@@ -1,26 +1,13 @@
 import { z } from "zod";
+import { severityLevels } from "./params.js";
 import type { RuleDefinition, Severity } from "./types.js";
 
 const limitMs = z.int().min(1).max(3_600_000);
 
 /** Submits faster than these many milliseconds after the page loaded get that severity; a faster limit must be a higher severity. */
-const fasterThanMs = z
-  .strictObject({ low: limitMs.optional(), medium: limitMs.optional(), high: limitMs.optional() })
-  .superRefine((value, ctx) => {
-    const levels = (["low", "medium", "high"] as const).filter((level) => value[level] !== undefined);
-    if (levels.length === 0) ctx.addIssue({ code: "custom", message: "at least one of low, medium, high" });
-    for (let i = 1; i < levels.length; i++) {
-      const lower = levels[i - 1]!;
-      const upper = levels[i]!;
-      if (value[upper]! >= value[lower]!) {
-        ctx.addIssue({
-          code: "custom",
-          path: [upper],
-          message: `${upper} (${value[upper]} ms) must be below ${lower} (${value[lower]} ms): a faster submit is the more severe one`,
-        });
-      }
-    }
-  });
+const fasterThanMs = severityLevels(limitMs, "falling", (upper, lower) =>
+  `${upper.name} (${upper.value} ms) must be below ${lower.name} (${lower.value} ms): a faster submit is the more severe one`,
+);
 
 const params = z.strictObject({ fasterThanMs: fasterThanMs.default({ medium: 2500, high: 1500 }) });
 type Params = z.output<typeof params>;

@@ -18,24 +18,32 @@ export const window = z.string().transform((text, ctx) => {
 
 export type Thresholds = Partial<Record<Exclude<Severity, "none">, number>>;
 
-/** Count thresholds per severity. Each given level must be above the one below it, or the lower one could never fire. */
-export const thresholds = z
-  .strictObject({ low: z.int().min(1).optional(), medium: z.int().min(1).optional(), high: z.int().min(1).optional() })
-  .superRefine((value, ctx) => {
-    const levels = (["low", "medium", "high"] as const).filter((level) => value[level] !== undefined);
-    if (levels.length === 0) ctx.addIssue({ code: "custom", message: "at least one of low, medium, high" });
-    for (let i = 1; i < levels.length; i++) {
-      const lower = levels[i - 1]!;
-      const upper = levels[i]!;
-      if (value[upper]! <= value[lower]!) {
-        ctx.addIssue({
-          code: "custom",
-          path: [upper],
-          message: `${upper} (${value[upper]}) must be above ${lower} (${value[lower]}), or ${lower} can never fire`,
-        });
+/**
+ * A value per severity (low, medium, high; at least one). Each given level must be past the one below
+ * it in `direction` (`rising`: a higher count is more severe; `falling`: a faster time is), or the
+ * lower level could never fire. `explain` words the refusal.
+ */
+type Level = { name: string; value: number };
+export function severityLevels(value: z.ZodNumber, direction: "rising" | "falling", explain: (upper: Level, lower: Level) => string) {
+  return z.strictObject({ low: value.optional(), medium: value.optional(), high: value.optional() }).superRefine((levels, ctx) => {
+    const given = (["low", "medium", "high"] as const).filter((level) => levels[level] !== undefined);
+    if (given.length === 0) ctx.addIssue({ code: "custom", message: "at least one of low, medium, high" });
+    for (let i = 1; i < given.length; i++) {
+      const lower = given[i - 1]!;
+      const upper = given[i]!;
+      const isOrdered = direction === "rising" ? levels[upper]! > levels[lower]! : levels[upper]! < levels[lower]!;
+      if (!isOrdered) {
+        ctx.addIssue({ code: "custom", path: [upper], message: explain({ name: upper, value: levels[upper]! }, { name: lower, value: levels[lower]! }) });
       }
     }
   });
+}
+
+export const mustRise = (upper: Level, lower: Level) =>
+  `${upper.name} (${upper.value}) must be above ${lower.name} (${lower.value}), or ${lower.name} can never fire`;
+
+/** Count thresholds per severity. */
+export const thresholds = severityLevels(z.int().min(1), "rising", mustRise);
 
 export const identifierKind = z.enum(IDENTIFIER_KINDS);
 
