@@ -1,13 +1,72 @@
+import { benchAssess, type AssessBenchResult } from "./assess.js";
 import { benchFirstToken } from "./first-token.js";
 
-/** `npm run bench` prints the results; `npm run bench -- --json` prints one JSON object. */
-const asJson = process.argv.includes("--json");
-const firstToken = await benchFirstToken(5);
+/**
+ * `npm run bench` prints the results; `npm run bench -- --json` prints one JSON object.
+ * `--attempts N`, `--rate R` and `--seconds S` size the assess benchmark (defaults: 1,000,000 prior
+ * attempts, 1,000 assess/s for 15 s); `--only first-token|assess` runs one benchmark.
+ */
+const args = process.argv.slice(2);
+const asJson = args.includes("--json");
+
+function flag(name: string): number | undefined {
+  const at = args.indexOf(`--${name}`);
+  if (at === -1) return undefined;
+  const value = Number(args[at + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`--${name} takes a positive number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+if (only !== undefined && only !== "first-token" && only !== "assess") {
+  console.error("--only takes first-token or assess");
+  process.exit(2);
+}
+const assessOptions = {
+  ...(flag("attempts") === undefined ? {} : { attempts: Math.round(flag("attempts")!) }),
+  ...(flag("rate") === undefined ? {} : { rate: flag("rate")! }),
+  ...(flag("seconds") === undefined ? {} : { seconds: flag("seconds")! }),
+};
+
+const firstToken = only === "assess" ? undefined : await benchFirstToken(5);
+const assess = only === "first-token" ? undefined : await benchAssess(assessOptions);
+
 if (asJson) {
-  console.log(JSON.stringify({ firstToken }));
+  console.log(JSON.stringify({ ...(firstToken ? { firstToken } : {}), ...(assess ? { assess } : {}) }));
 } else {
-  const { scriptBytes, medianFirstTokenMs, medianFingerprintMs, firstTokenMs, fingerprintMs } = firstToken;
-  console.log(`script /v1/vakt.js      ${scriptBytes.min} bytes minified, ${scriptBytes.gzip} bytes gzip -9`);
-  console.log(`first token (headless)  median ${medianFirstTokenMs} ms over ${firstTokenMs.length} loads [${firstTokenMs.join(", ")}]`);
-  console.log(`FingerprintJS visitor   median ${medianFingerprintMs} ms over the same loads [${fingerprintMs.join(", ")}]`);
+  if (firstToken) {
+    const { scriptBytes, medianFirstTokenMs, medianFingerprintMs, firstTokenMs, fingerprintMs } = firstToken;
+    console.log(`script /v1/vakt.js      ${scriptBytes.min} bytes minified, ${scriptBytes.gzip} bytes gzip -9`);
+    console.log(`first token (headless)  median ${medianFirstTokenMs} ms over ${firstTokenMs.length} loads [${firstTokenMs.join(", ")}]`);
+    console.log(`FingerprintJS visitor   median ${medianFingerprintMs} ms over the same loads [${fingerprintMs.join(", ")}]`);
+  }
+  if (assess) printAssess(assess);
+}
+
+function printAssess({ machine, target, prior, history, openLoop, closedLoop }: AssessBenchResult): void {
+  const n = (value: number) => value.toLocaleString("en");
+  const ms = (l: { p50: number; p90: number; p99: number; max: number }) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
+  const errors = Object.entries(openLoop.errorKinds).map(([kind, count]) => `${count}× ${kind}`).join(", ");
+  console.log(`assess machine          ${machine.cores} cores (${machine.cpu}), node ${machine.node}`);
+  console.log(`assess prior history    ${n(prior.attempts)} attempts over ${prior.days} days, filled at ${n(prior.fillRate)} attempts/s (${prior.fillSeconds} s), ${(prior.dataBytes / 2 ** 30).toFixed(2)} GiB LMDB`);
+  console.log(
+    `assess history read     ${history.meanEntries} entries per assess on average (p50 ${history.p50Entries}, p99 ${n(history.p99Entries)}, max ${n(history.maxEntries)}); ` +
+      `${Math.round(history.withHistoryShare * 100)}% of orders share an identifier with an earlier attempt`,
+  );
+  console.log(
+    `assess ${n(openLoop.targetRate)}/s open loop  ${ms(openLoop.latencyMs)}; ${n(openLoop.achievedRate)}/s achieved, ${n(openLoop.ok)}/${n(openLoop.scheduled)} ok` +
+      (openLoop.errors > 0 ? `, errors: ${errors}` : ""),
+  );
+  console.log(
+    `  collector's own       mean ${openLoop.server.meanMs} ms, p50 ≤ ${openLoop.server.p50AtMostMs} ms, p99 ≤ ${openLoop.server.p99AtMostMs} ms (vakt_assess_duration_seconds); ` +
+      `event loop delay p99 ${openLoop.eventLoopDelayMs.p99} ms; ${openLoop.cpuCores} cores busy`,
+  );
+  if (closedLoop) {
+    console.log(`assess max throughput   ${n(closedLoop.throughput)}/s with ${closedLoop.concurrency} concurrent clients (p50 ${closedLoop.latencyMs.p50} · p99 ${closedLoop.latencyMs.p99} ms)` + (closedLoop.errors > 0 ? `, ${closedLoop.errors} errors` : ""));
+  }
+  const verdict = target.isMet === null ? "not measured (smaller run)" : target.isMet ? "met" : "NOT met";
+  console.log(`assess target           p99 < ${target.p99Ms} ms at ${n(target.rate)}/s with ${n(target.attempts)} prior attempts: ${verdict}`);
 }

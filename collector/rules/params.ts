@@ -18,12 +18,13 @@ export const window = z.string().transform((text, ctx) => {
 
 export type Thresholds = Partial<Record<Exclude<Severity, "none">, number>>;
 
+type Level = { name: string; value: number };
+
 /**
  * A value per severity (low, medium, high; at least one). Each given level must be past the one below
  * it in `direction` (`rising`: a higher count is more severe; `falling`: a faster time is), or the
  * lower level could never fire. `explain` words the refusal.
  */
-type Level = { name: string; value: number };
 export function severityLevels(value: z.ZodNumber, direction: "rising" | "falling", explain: (upper: Level, lower: Level) => string) {
   return z.strictObject({ low: value.optional(), medium: value.optional(), high: value.optional() }).superRefine((levels, ctx) => {
     const given = (["low", "medium", "high"] as const).filter((level) => levels[level] !== undefined);
