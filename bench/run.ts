@@ -1,10 +1,12 @@
+import { existsSync } from "node:fs";
 import { benchAssess, type AssessBenchResult } from "./assess.js";
+import { benchBacktest } from "./backtest.js";
 import { benchFirstToken } from "./first-token.js";
 
 /**
  * `npm run bench` prints the results; `npm run bench -- --json` prints one JSON object.
  * `--attempts N`, `--rate R` and `--seconds S` size the assess benchmark (defaults: 1,000,000 prior
- * attempts, 1,000 assess/s for 15 s); `--only first-token|assess` runs one benchmark.
+ * attempts, 1,000 assess/s for 15 s); `--only first-token|backtest|assess` runs one benchmark.
  */
 const args = process.argv.slice(2);
 const asJson = args.includes("--json");
@@ -21,8 +23,8 @@ function flag(name: string): number | undefined {
 }
 
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
-if (only !== undefined && only !== "first-token" && only !== "assess") {
-  console.error("--only takes first-token or assess");
+if (only !== undefined && only !== "first-token" && only !== "assess" && only !== "backtest") {
+  console.error("--only takes first-token, assess or backtest");
   process.exit(2);
 }
 const assessOptions = {
@@ -31,17 +33,27 @@ const assessOptions = {
   ...(flag("seconds") === undefined ? {} : { seconds: flag("seconds")! }),
 };
 
-const firstToken = only === "assess" ? undefined : await benchFirstToken(5);
-const assess = only === "first-token" ? undefined : await benchAssess(assessOptions);
+const runs = (name: string) => only === undefined || only === name;
+const firstToken = runs("first-token") ? await benchFirstToken(5) : undefined;
+const samplePath = new URL("../../../shared/data/ecommerce-fraud-sample.csv", import.meta.url).pathname;
+const backtest = runs("backtest")
+  ? await benchBacktest({
+      ...(existsSync(samplePath) ? { samplePath, mappingPath: new URL("../../docs/examples/ecommerce-fraud-sample.mapping.json", import.meta.url).pathname } : {}),
+    })
+  : undefined;
+const assess = runs("assess") ? await benchAssess(assessOptions) : undefined;
 
 if (asJson) {
-  console.log(JSON.stringify({ ...(firstToken ? { firstToken } : {}), ...(assess ? { assess } : {}) }));
+  console.log(JSON.stringify({ ...(firstToken ? { firstToken } : {}), ...(backtest ? { backtest } : {}), ...(assess ? { assess } : {}) }));
 } else {
   if (firstToken) {
     const { scriptBytes, medianFirstTokenMs, medianFingerprintMs, firstTokenMs, fingerprintMs } = firstToken;
     console.log(`script /v1/vakt.js      ${scriptBytes.min} bytes minified, ${scriptBytes.gzip} bytes gzip -9`);
     console.log(`first token (headless)  median ${medianFirstTokenMs} ms over ${firstTokenMs.length} loads [${firstTokenMs.join(", ")}]`);
     console.log(`FingerprintJS visitor   median ${medianFingerprintMs} ms over the same loads [${fingerprintMs.join(", ")}]`);
+  }
+  for (const run of backtest ?? []) {
+    console.log(`backtest replay         ${run.attemptsPerSecond.toLocaleString("en")} attempts/s, default ruleset, ${run.attempts.toLocaleString("en")} attempts of ${run.input} in ${run.seconds} s`);
   }
   if (assess) printAssess(assess);
 }
