@@ -1,21 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runVakt } from "../helpers/cli.js";
 
-const BIN = new URL("../../bin/vakt.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "vakt-backtest-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function vakt(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d));
-  child.stderr.on("data", (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
-}
+const vakt = (args: string[]) => runVakt(args, dir);
 
 const file = (name: string, text: string) => {
   const path = join(dir, name);

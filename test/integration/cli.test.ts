@@ -3,21 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runVakt, VAKT_BIN } from "../helpers/cli.js";
 import { freePort } from "../helpers/stack.js";
 
-const BIN = new URL("../../bin/vakt.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "vakt-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI to its exit. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d));
-  child.stderr.on("data", (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
-}
+const run = (args: string[]) => runVakt(args, dir);
 
 describe("npx vakt collector", () => {
   it("refuses a bad config with one line per problem naming the field, and exits non-zero", async () => {
@@ -44,7 +36,7 @@ describe("npx vakt collector", () => {
     const port = await freePort();
     const path = join(dir, "good.json");
     writeFileSync(path, JSON.stringify({ listen: { port }, store: { kind: "lmdb", path: join(dir, "data") }, sites: [{ siteKey: "pk_test_cli", secretKey: "sk_test_cli_secret", origins: ["http://127.0.0.1:8080"] }] }));
-    const child = spawn(process.execPath, [BIN, "collector", "--config", path], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [VAKT_BIN, "collector", "--config", path], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     await new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => /listening on/.test(String(d)) && resolve()));
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await health.json()).toEqual({ ok: true });
