@@ -9,8 +9,8 @@ import { syntheticAttempt } from "./assess-data.js";
  */
 
 export interface LoadPlan {
-  /** `open`: warm up, then the fixed-rate run; `closed`: the max-throughput run. One worker per mode, so the collector's metrics can be read in between. */
-  mode: "open" | "closed";
+  /** `warmup`: `warmupRequests` sent `concurrency` at a time; `open`: the fixed-rate run; `closed`: the max-throughput run. One worker per mode, so the collector's metrics can be read in between. */
+  mode: "warmup" | "open" | "closed";
   url: string;
   secretKey: string;
   /** Share of the benchmark's orders that come from the prior history's shoppers (the rest are first-timers and rings). */
@@ -58,7 +58,8 @@ export interface ClosedLoopResult {
 }
 
 export type LoadResult =
-  | { mode: "open"; warmup: { requests: number; errors: number }; openLoop: OpenLoopResult }
+  | { mode: "warmup"; requests: number; errors: number }
+  | { mode: "open"; openLoop: OpenLoopResult }
   | { mode: "closed"; closedLoop: ClosedLoopResult };
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -198,17 +199,22 @@ async function closedLoop(plan: LoadPlan, http: ReturnType<typeof client>): Prom
   };
 }
 
+async function warmup(plan: LoadPlan, http: ReturnType<typeof client>): Promise<{ requests: number; errors: number }> {
+  let errors = 0;
+  const step = Math.max(1, plan.concurrency);
+  for (let i = 0; i < plan.warmupRequests; i += step) {
+    const batch = Array.from({ length: Math.min(step, plan.warmupRequests - i) }, (_, j) => http.post(http.body(i + j, plan.seeds.warmup)));
+    errors += (await Promise.all(batch)).filter((status) => status !== 200).length;
+  }
+  return { requests: plan.warmupRequests, errors };
+}
+
 async function run(plan: LoadPlan): Promise<LoadResult> {
   const http = client(plan);
   try {
-    if (plan.mode === "closed") return { mode: "closed", closedLoop: await closedLoop(plan, http) };
-    let warmupErrors = 0;
-    const warmupStep = Math.max(1, Math.min(plan.concurrency, plan.warmupRequests));
-    for (let i = 0; i < plan.warmupRequests; i += warmupStep) {
-      const batch = Array.from({ length: Math.min(warmupStep, plan.warmupRequests - i) }, (_, j) => http.post(http.body(i + j, plan.seeds.warmup)));
-      warmupErrors += (await Promise.all(batch)).filter((status) => status !== 200).length;
-    }
-    return { mode: "open", warmup: { requests: plan.warmupRequests, errors: warmupErrors }, openLoop: await openLoop(plan, http) };
+    if (plan.mode === "warmup") return { mode: "warmup", ...(await warmup(plan, http)) };
+    if (plan.mode === "open") return { mode: "open", openLoop: await openLoop(plan, http) };
+    return { mode: "closed", closedLoop: await closedLoop(plan, http) };
   } finally {
     http.agent.destroy();
   }

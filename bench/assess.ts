@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -32,7 +32,8 @@ export interface AssessBenchOptions {
 }
 
 export interface AssessBenchResult {
-  machine: { cores: number; cpu: string; node: string };
+  /** `loadAverage`: the 1-minute load average as the open loop started; above ~0.5 others were using the cores. */
+  machine: { cores: number; cpu: string; node: string; loadAverage: number };
   /** `isMet` is null when the run was smaller than the target (fewer prior attempts or a lower rate). */
   target: { rate: number; attempts: number; p99Ms: number; isMet: boolean | null };
   prior: {
@@ -60,7 +61,8 @@ export interface AssessBenchResult {
     meanEntriesByKind: Partial<Record<IdentifierKind, number>>;
   };
   openLoop: OpenLoopResult & {
-    warmupRequests: number;
+    /** Requests sent before the run (not counted), so that the run meets a warmed-up collector. */
+    warmup: { requests: number; errors: number };
     /** The collector's own vakt_assess_duration_seconds over the run (from a parsed request to a recorded answer). */
     server: { count: number; meanMs: number; p50AtMostMs: number; p99AtMostMs: number };
     /** Delay of the collector's event loop during the run (ms). */
@@ -123,13 +125,11 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     throw err;
   });
   try {
-    (globalThis as { gc?: () => void }).gc?.();
-
     const sinceMs = Date.now() - Math.max(lookbackMs([DEFAULT_RULESET]), config.retentionDays * DAY_MS);
     const history = await countHistory(collector.store, new IdentifierHasher(hashKey), Math.round(rate * seconds), sinceMs);
 
     const plan: LoadPlan = {
-      mode: "open",
+      mode: "warmup",
       url: collector.url,
       secretKey: SECRET_KEY,
       returningShare: RETURNING_SHARE,
@@ -141,13 +141,17 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
       maxSockets,
       seeds: { warmup: SEEDS.warmup, open: SEEDS.open, closed: SEEDS.closed },
     };
-    log(`assess: open loop, ${rate} assess/s for ${seconds} s after ${plan.warmupRequests} warm-up requests`);
+    log(`assess: ${plan.warmupRequests} warm-up requests, ${concurrency} at a time`);
+    const warm = await runLoad(plan);
+    if (warm.mode !== "warmup") throw new Error("the load worker answered the wrong mode");
+    log(`assess: open loop, ${rate} assess/s for ${seconds} s`);
+    const loadAverage = round(loadavg()[0] ?? 0, 2);
     const before = await assessHistogram(collector.url);
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
     loopDelay.enable();
-    const open = await runLoad(plan);
+    const open = await runLoad({ ...plan, mode: "open" });
     loopDelay.disable();
     const cpuUsed = process.cpuUsage(cpuBefore);
     const cpuCores = round((cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - wallBefore), 2);
@@ -166,13 +170,13 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
 
     const openLoop = {
       ...open.openLoop,
-      warmupRequests: plan.warmupRequests,
+      warmup: { requests: warm.requests, errors: warm.errors },
       server: serverLatency(before, after),
       eventLoopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
       cpuCores,
     };
     return {
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version },
+      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, loadAverage },
       target: {
         rate: TARGET.rate,
         attempts: TARGET.attempts,

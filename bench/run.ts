@@ -62,12 +62,14 @@ function printAssess({ machine, target, prior, history, openLoop, closedLoop }: 
   const n = (value: number) => value.toLocaleString("en");
   const ms = (l: { p50: number; p90: number; p99: number; max: number }) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
   const errors = Object.entries(openLoop.errorKinds).map(([kind, count]) => `${count}× ${kind}`).join(", ");
-  console.log(`assess machine          ${machine.cores} cores (${machine.cpu}), node ${machine.node}`);
+  console.log(`assess machine          ${machine.cores} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadAverage} as the load started`);
   console.log(`assess prior history    ${n(prior.attempts)} attempts over ${prior.days} days, filled at ${n(prior.fillRate)} attempts/s (${prior.fillSeconds} s), ${(prior.dataBytes / 2 ** 30).toFixed(2)} GiB LMDB`);
   console.log(
     `assess history read     ${history.meanEntries} entries per assess on average (p50 ${history.p50Entries}, p99 ${n(history.p99Entries)}, max ${n(history.maxEntries)}); ` +
       `${Math.round(history.withHistoryShare * 100)}% of orders share an identifier with an earlier attempt`,
   );
+  const byKind = Object.entries(history.meanEntriesByKind).map(([kind, mean]) => `${kind} ${mean}`).join(", ");
+  console.log(`  by identifier         ${byKind}; ${(history.scansAtLimitShare * 100).toFixed(2)}% of scans stop at the 1,000-entry limit`);
   console.log(
     `assess ${n(openLoop.targetRate)}/s open loop  ${ms(openLoop.latencyMs)}; ${n(openLoop.achievedRate)}/s achieved, ${n(openLoop.ok)}/${n(openLoop.scheduled)} ok` +
       (openLoop.errors > 0 ? `, errors: ${errors}` : ""),
