@@ -54,8 +54,10 @@ export interface AssessBenchResult {
     p50Entries: number;
     p99Entries: number;
     maxEntries: number;
-    /** Share of orders with at least one earlier attempt on some identifier. */
+    /** Share of orders with at least one earlier attempt on some identifier (a shared name or /24 network is enough). */
     withHistoryShare: number;
+    /** Share of orders with an earlier attempt on an e-mail, phone, card, customer id or delivery address. */
+    withStrongHistoryShare: number;
     /** Share of identifier scans cut at the history limit. */
     scansAtLimitShare: number;
     meanEntriesByKind: Partial<Record<IdentifierKind, number>>;
@@ -82,6 +84,7 @@ const HISTORY_LIMIT = 1000;
 const RETURNING_SHARE = 0.65;
 const SEEDS = { prior: 0x1badb002, warmup: 0x2b, open: 0x3c, closed: 0x4d };
 const HISTORY_SAMPLE = 2000;
+const STRONG_KINDS: ReadonlySet<IdentifierKind> = new Set(["email", "phone", "card", "customer", "address"]);
 /** The target: p99 under 5 ms at 1,000 assess/s with 1,000,000 prior attempts. */
 const TARGET = { rate: 1000, attempts: 1_000_000, p99Ms: 5 };
 const DAY_MS = 86_400_000;
@@ -198,6 +201,7 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
 async function countHistory(store: Store, hasher: IdentifierHasher, orders: number, sinceMs: number): Promise<AssessBenchResult["history"]> {
   const sampled = Math.min(HISTORY_SAMPLE, orders);
   const totals: number[] = [];
+  let withStrong = 0;
   const byKind = new Map<IdentifierKind, number>();
   let scans = 0;
   let scansAtLimit = 0;
@@ -205,6 +209,7 @@ async function countHistory(store: Store, hasher: IdentifierHasher, orders: numb
     const { request } = syntheticAttempt(Math.floor((s * orders) / sampled), SEEDS.open, RETURNING_SHARE);
     const ids = identifierHashes(hasher, { siteKey: SITE_KEY, order: request.order, ip: request.ip });
     let total = 0;
+    let isStrong = false;
     for (const kind of IDENTIFIER_KINDS) {
       const hash = ids[kind];
       if (hash === undefined) continue;
@@ -213,8 +218,10 @@ async function countHistory(store: Store, hasher: IdentifierHasher, orders: numb
       if (entries >= HISTORY_LIMIT) scansAtLimit++;
       byKind.set(kind, (byKind.get(kind) ?? 0) + entries);
       total += entries;
+      if (entries > 0 && STRONG_KINDS.has(kind)) isStrong = true;
     }
     totals.push(total);
+    if (isStrong) withStrong++;
   }
   totals.sort((a, b) => a - b);
   const at = (q: number) => totals[Math.min(totals.length - 1, Math.ceil(q * totals.length) - 1)] ?? 0;
@@ -225,6 +232,7 @@ async function countHistory(store: Store, hasher: IdentifierHasher, orders: numb
     p99Entries: at(0.99),
     maxEntries: totals[totals.length - 1] ?? 0,
     withHistoryShare: round(totals.filter((n) => n > 0).length / Math.max(1, sampled), 3),
+    withStrongHistoryShare: round(withStrong / Math.max(1, sampled), 3),
     scansAtLimitShare: round(scansAtLimit / Math.max(1, scans), 4),
     meanEntriesByKind: Object.fromEntries([...byKind].map(([kind, n]) => [kind, round(n / sampled, 1)])),
   };

@@ -60,13 +60,15 @@ if (asJson) {
 
 function printAssess({ machine, target, prior, history, openLoop, closedLoop }: AssessBenchResult): void {
   const n = (value: number) => value.toLocaleString("en");
-  const ms = (l: { p50: number; p90: number; p99: number; max: number }) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
+  const round = (value: number) => (value >= 100 ? Math.round(value) : value >= 10 ? Math.round(value * 10) / 10 : Math.round(value * 100) / 100);
+  const ms = (l: { p50: number; p90: number; p99: number; max: number }) => `p50 ${n(round(l.p50))} · p90 ${n(round(l.p90))} · p99 ${n(round(l.p99))} · max ${n(round(l.max))} ms`;
   const errors = Object.entries(openLoop.errorKinds).map(([kind, count]) => `${count}× ${kind}`).join(", ");
   console.log(`assess machine          ${machine.cores} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadAverage} as the load started`);
   console.log(`assess prior history    ${n(prior.attempts)} attempts over ${prior.days} days, filled at ${n(prior.fillRate)} attempts/s (${prior.fillSeconds} s), ${(prior.dataBytes / 2 ** 30).toFixed(2)} GiB LMDB`);
   console.log(
     `assess history read     ${history.meanEntries} entries per assess on average (p50 ${history.p50Entries}, p99 ${n(history.p99Entries)}, max ${n(history.maxEntries)}); ` +
-      `${Math.round(history.withHistoryShare * 100)}% of orders share an identifier with an earlier attempt`,
+      `${Math.round(history.withHistoryShare * 100)}% of orders share an identifier with an earlier attempt, ` +
+      `${Math.round(history.withStrongHistoryShare * 100)}% an e-mail, phone, card, customer or address`,
   );
   const byKind = Object.entries(history.meanEntriesByKind).map(([kind, mean]) => `${kind} ${mean}`).join(", ");
   console.log(`  by identifier         ${byKind}; ${(history.scansAtLimitShare * 100).toFixed(2)}% of scans stop at the 1,000-entry limit`);
@@ -75,11 +77,14 @@ function printAssess({ machine, target, prior, history, openLoop, closedLoop }: 
       (openLoop.errors > 0 ? `, errors: ${errors}` : ""),
   );
   console.log(
-    `  collector's own       mean ${openLoop.server.meanMs} ms, p50 ≤ ${openLoop.server.p50AtMostMs} ms, p99 ≤ ${openLoop.server.p99AtMostMs} ms (vakt_assess_duration_seconds); ` +
-      `event loop delay p99 ${openLoop.eventLoopDelayMs.p99} ms; ${openLoop.cpuCores} cores busy`,
+    `  collector's own       mean ${round(openLoop.server.meanMs)} ms, p50 ≤ ${openLoop.server.p50AtMostMs} ms, p99 ≤ ${openLoop.server.p99AtMostMs} ms (vakt_assess_duration_seconds); ` +
+      `event loop delay p99 ${round(openLoop.eventLoopDelayMs.p99)} ms (max ${round(openLoop.eventLoopDelayMs.max)}); ${openLoop.cpuCores} cores busy`,
   );
   if (closedLoop) {
-    console.log(`assess max throughput   ${n(closedLoop.throughput)}/s with ${closedLoop.concurrency} concurrent clients (p50 ${closedLoop.latencyMs.p50} · p99 ${closedLoop.latencyMs.p99} ms)` + (closedLoop.errors > 0 ? `, ${closedLoop.errors} errors` : ""));
+    console.log(
+      `assess max throughput   ${n(closedLoop.throughput)}/s with ${closedLoop.concurrency} concurrent clients (p50 ${round(closedLoop.latencyMs.p50)} · p99 ${round(closedLoop.latencyMs.p99)} ms)` +
+        (closedLoop.errors > 0 ? `, ${closedLoop.errors} errors` : ""),
+    );
   }
   const verdict = target.isMet === null ? "not measured (smaller run)" : target.isMet ? "met" : "NOT met";
   console.log(`assess target           p99 < ${target.p99Ms} ms at ${n(target.rate)}/s with ${n(target.attempts)} prior attempts: ${verdict}`);
