@@ -48,8 +48,8 @@ describe("ContactVault", () => {
     const vault = await ContactVault.open(store, clock);
     await vault.keep("att_1", { phone: "+46701234567" });
     await vault.keep("att_2", { phone: "+46701234568" });
-    expect(await store.purgeExpiredContacts(nowMs, 100)).toBe(0);
-    expect(await store.purgeExpiredContacts(nowMs + CONTACT_TTL_MS + 1, 100)).toBe(2);
+    expect(await store.purgeExpired(nowMs, 100)).toBe(0);
+    expect(await store.purgeExpired(nowMs + CONTACT_TTL_MS + 1, 100)).toBe(2);
     expect(await store.getContact("att_1", 0)).toBeUndefined();
   });
 });

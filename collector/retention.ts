@@ -22,7 +22,7 @@ export function startRetention(store: Store, retentionMs: number, log: (line: st
       try {
         for (;;) {
           const removed = await store.purgeBefore(Date.now() - retentionMs, BATCH);
-          const contacts = await store.purgeExpiredContacts(Date.now(), BATCH);
+          const contacts = await store.purgeExpired(Date.now(), BATCH);
           total.attempts += removed.attempts;
           total.sessions += removed.sessions;
           if (removed.attempts < BATCH && removed.sessions < BATCH && contacts < BATCH) break;

@@ -15,6 +15,10 @@ export const keys = {
   contact: (attemptId: string) => attemptId,
   /** Contacts by expiry, so the sweep finds expired ones with one range scan. */
   contactExpiry: (expiresAtMs: number, attemptId: string): KeyPart[] => [expiresAtMs, attemptId],
+  challenge: (attemptId: string) => attemptId,
+  /** Records that expire, by expiry time, so a sweep is one range scan. */
+  expiry: (expiresAtMs: number, attemptId: string): KeyPart[] => [expiresAtMs, attemptId],
+  openReview: (attemptId: string) => attemptId,
   list: (list: string, kind: IdentifierKind, hash: string): KeyPart[] => [list, kind, hash],
   /** Index entries sort by identifier, then time, so a window is one range scan. */
   history: (kind: IdentifierKind, hash: string, tsMs: number, attemptId: string): KeyPart[] => [kind, hash, tsMs, attemptId],

@@ -74,6 +74,26 @@ export interface LinkedAttempt {
   via: IdentifierKind[];
 }
 
+/**
+ * An attempt's step-up challenge between sending a code and checking it. Stores keep it as an opaque
+ * record until `expiresAtMs`, so its fields may grow without a store change.
+ */
+export interface ChallengeRecord {
+  attemptId: string;
+  siteKey: string;
+  status: "pending" | "passed" | "failed";
+  /** Where the current code went, once one was sent. */
+  channel?: "email" | "phone";
+  /** A keyed hash of the current code, never the code itself. */
+  codeHash?: string;
+  codeExpiresAtMs?: number;
+  /** When codes were sent, for the resend limit. */
+  sentAtMs: number[];
+  failedTries: number;
+  /** The store drops the record after this. */
+  expiresAtMs: number;
+}
+
 export interface TokenUse {
   orderId: string;
   attemptId: string;
@@ -127,6 +147,17 @@ export interface Store {
   /** The blob, unless it has expired at `nowMs`. */
   getContact(attemptId: string, nowMs: number): Promise<Buffer | undefined>;
 
+  /** The attempt's challenge, unless there is none or it expired at `nowMs`. */
+  getChallenge(attemptId: string, nowMs: number): Promise<ChallengeRecord | undefined>;
+  /** Creates or replaces the attempt's challenge; durable before it resolves. */
+  putChallenge(record: ChallengeRecord): Promise<void>;
+
+  /**
+   * Attempts whose review is open (`review.status === "open"`, kept current by recordAttempt and
+   * updateAttempt), newest first; `beforeId` pages on from the last attempt of the previous page.
+   */
+  listOpenReviews(query: { siteKey?: string; beforeId?: string; limit: number }): Promise<AttemptRecord[]>;
+
   /** Attempts recorded in [sinceMs, untilMs), oldest first, at most `limit`. */
   listAttempts(range: { sinceMs: number; untilMs: number; limit: number; siteKey?: string }): Promise<AttemptRecord[]>;
   /**
@@ -134,8 +165,8 @@ export interface Store {
    * and token-use records, and sessions created before it. Returns how many attempts and sessions went.
    */
   purgeBefore(beforeMs: number, limit: number): Promise<{ attempts: number; sessions: number }>;
-  /** Deletes up to `limit` contact blobs that expired before `nowMs`; returns how many. */
-  purgeExpiredContacts(nowMs: number, limit: number): Promise<number>;
+  /** Deletes up to `limit` contact blobs and up to `limit` challenges that expired before `nowMs`; returns how many went. */
+  purgeExpired(nowMs: number, limit: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { newId } from "../../collector/ids.js";
 import { LmdbStore } from "../../collector/store/lmdb/lmdb-store.js";
 import { MemoryStore } from "../../collector/store/memory/memory-store.js";
-import type { AttemptRecord, Store } from "../../collector/store/types.js";
+import type { AttemptRecord, ChallengeRecord, Store } from "../../collector/store/types.js";
 
 /** Every Store implementation must behave the same: the engine and the backtest rely on it. */
 const IMPLEMENTATIONS: [string, () => { store: Store; cleanup(): void }][] = [
@@ -107,7 +107,39 @@ describe.each(IMPLEMENTATIONS)("store contract: %s", (_name, make) => {
     await store.putContact("att_1", Buffer.from("sealed"), T0 + 1000);
     expect(await store.getContact("att_1", T0)).toEqual(Buffer.from("sealed"));
     expect(await store.getContact("att_1", T0 + 1000)).toBeUndefined();
-    expect(await store.purgeExpiredContacts(T0 + 2000, 10)).toBe(1);
+    expect(await store.purgeExpired(T0 + 2000, 10)).toBe(1);
+  });
+
+  it("keeps a challenge until it expires, replaces it on a put, and purges it", async () => {
+    const challenge: ChallengeRecord = { attemptId: "att_c", siteKey: "pk_a", status: "pending", sentAtMs: [], failedTries: 0, expiresAtMs: T0 + 1000 };
+    await store.putChallenge(challenge);
+    expect(await store.getChallenge("att_c", T0)).toEqual(challenge);
+    const sent = { ...challenge, channel: "email" as const, codeHash: "h", codeExpiresAtMs: T0 + 500, sentAtMs: [T0], expiresAtMs: T0 + 3000 };
+    await store.putChallenge(sent);
+    expect(await store.getChallenge("att_c", T0 + 2000)).toEqual(sent);
+    expect(await store.getChallenge("att_c", T0 + 3000)).toBeUndefined();
+    expect(await store.getChallenge("att_other", T0)).toBeUndefined();
+    expect(await store.purgeExpired(T0 + 2000, 10)).toBe(0);
+    expect(await store.purgeExpired(T0 + 4000, 10)).toBe(1);
+    expect(await store.getChallenge("att_c", 0)).toBeUndefined();
+  });
+
+  it("lists open reviews newest first, by site, page by page, and drops closed and purged ones", async () => {
+    const open = (tsMs: number, siteKey = "pk_a") => attempt(tsMs, { email: `e${tsMs}` }, { siteKey, review: { status: "open", atMs: tsMs } });
+    const a1 = open(T0 - 4000);
+    const a2 = open(T0 - 3000, "pk_b");
+    const a3 = open(T0 - 2000);
+    const a4 = open(T0 - 1000);
+    for (const a of [a1, a2, a3, a4, attempt(T0, { email: "none" })]) await store.recordAttempt(a);
+    expect((await store.listOpenReviews({ limit: 10 })).map((a) => a.id)).toEqual([a4.id, a3.id, a2.id, a1.id]);
+    expect((await store.listOpenReviews({ limit: 10, siteKey: "pk_a" })).map((a) => a.id)).toEqual([a4.id, a3.id, a1.id]);
+    const page1 = await store.listOpenReviews({ limit: 2 });
+    expect(page1.map((a) => a.id)).toEqual([a4.id, a3.id]);
+    expect((await store.listOpenReviews({ limit: 2, beforeId: page1[1]!.id })).map((a) => a.id)).toEqual([a2.id, a1.id]);
+    await store.updateAttempt({ ...a3, review: { status: "approved", atMs: T0 } });
+    expect((await store.listOpenReviews({ limit: 10 })).map((a) => a.id)).toEqual([a4.id, a2.id, a1.id]);
+    await store.purgeBefore(T0 - 2500, 10);
+    expect((await store.listOpenReviews({ limit: 10 })).map((a) => a.id)).toEqual([a4.id]);
   });
 
   it("creates a secret once and keeps signing keys", async () => {

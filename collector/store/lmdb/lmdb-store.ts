@@ -3,6 +3,7 @@ import { open, type Database, type Key, type RootDatabase } from "lmdb";
 import { keys } from "../keys.js";
 import type {
   AttemptRecord,
+  ChallengeRecord,
   HistoryEntry,
   IdentifierRef,
   Label,
@@ -32,6 +33,10 @@ export class LmdbStore implements Store {
   private readonly lists: Database<ListEntry, Key>;
   private readonly contacts: Database<{ sealed: Buffer; expiresAtMs: number }, Key>;
   private readonly contactExpiries: Database<string, Key>;
+  private readonly challenges: Database<ChallengeRecord, Key>;
+  private readonly challengeExpiries: Database<string, Key>;
+  /** Attempt ids under open review, as keys (ids sort by time). */
+  private readonly openReviews: Database<string, Key>;
 
   private readonly isDurable: boolean;
 
@@ -42,7 +47,7 @@ export class LmdbStore implements Store {
   constructor(path: string, options: { durable?: boolean } = {}) {
     mkdirSync(path, { recursive: true });
     this.isDurable = options.durable ?? true;
-    this.root = open({ path, maxDbs: 16, ...(this.isDurable ? {} : { noSync: true }) });
+    this.root = open({ path, maxDbs: 24, ...(this.isDurable ? {} : { noSync: true }) });
     const db = <V>(name: string) => this.root.openDB<V, Key>({ name });
     this.meta = db("meta");
     this.sessions = db("sessions");
@@ -54,6 +59,9 @@ export class LmdbStore implements Store {
     this.lists = db("label-lists");
     this.contacts = db("contacts");
     this.contactExpiries = db("contact-expiries");
+    this.challenges = db("challenges");
+    this.challengeExpiries = db("challenge-expiries");
+    this.openReviews = db("open-reviews");
   }
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
@@ -103,11 +111,50 @@ export class LmdbStore implements Store {
       for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
         this.index.put(keys.history(kind, hash, attempt.tsMs, attempt.id), { siteKey: attempt.siteKey, ids: attempt.ids });
       }
+      this.trackReview(attempt);
     });
   }
 
   async updateAttempt(attempt: AttemptRecord): Promise<void> {
-    await this.commit(() => this.attempts.put(keys.attempt(attempt.id), attempt));
+    await this.commit(() => {
+      this.attempts.put(keys.attempt(attempt.id), attempt);
+      this.trackReview(attempt);
+    });
+  }
+
+  /** Inside a write transaction: keeps the open-review index in step with the attempt. */
+  private trackReview(attempt: AttemptRecord): void {
+    const key = keys.openReview(attempt.id);
+    if (attempt.review?.status === "open") this.openReviews.put(key, attempt.siteKey);
+    else if (this.openReviews.get(key) !== undefined) this.openReviews.remove(key);
+  }
+
+  async listOpenReviews(query: { siteKey?: string; beforeId?: string; limit: number }): Promise<AttemptRecord[]> {
+    const found: AttemptRecord[] = [];
+    const range = this.openReviews.getRange({ reverse: true, ...(query.beforeId === undefined ? {} : { start: keys.openReview(query.beforeId) }) });
+    for (const { key, value: siteKey } of range) {
+      if (key === query.beforeId) continue;
+      if (query.siteKey !== undefined && siteKey !== query.siteKey) continue;
+      const attempt = this.attempts.get(keys.attempt(key as string));
+      if (attempt) found.push(attempt);
+      if (found.length >= query.limit) break;
+    }
+    return found;
+  }
+
+  async getChallenge(attemptId: string, nowMs: number): Promise<ChallengeRecord | undefined> {
+    const found = this.challenges.get(keys.challenge(attemptId));
+    return found && found.expiresAtMs > nowMs ? found : undefined;
+  }
+
+  async putChallenge(record: ChallengeRecord): Promise<void> {
+    await this.commit(() => {
+      const key = keys.challenge(record.attemptId);
+      const previous = this.challenges.get(key);
+      if (previous) this.challengeExpiries.remove(keys.expiry(previous.expiresAtMs, record.attemptId));
+      this.challenges.put(key, record);
+      this.challengeExpiries.put(keys.expiry(record.expiresAtMs, record.attemptId), record.attemptId);
+    });
   }
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
@@ -158,16 +205,21 @@ export class LmdbStore implements Store {
     return found && found.expiresAtMs > nowMs ? Buffer.from(found.sealed) : undefined;
   }
 
-  async purgeExpiredContacts(nowMs: number, limit: number): Promise<number> {
-    const expired = [...this.contactExpiries.getRange({ start: [0], end: [nowMs], limit })];
-    if (expired.length === 0) return 0;
+  async purgeExpired(nowMs: number, limit: number): Promise<number> {
+    const contacts = [...this.contactExpiries.getRange({ start: [0], end: [nowMs], limit })];
+    const challenges = [...this.challengeExpiries.getRange({ start: [0], end: [nowMs], limit })];
+    if (contacts.length + challenges.length === 0) return 0;
     await this.commit(() => {
-      for (const { key, value } of expired) {
+      for (const { key, value } of contacts) {
         this.contactExpiries.remove(key);
         this.contacts.remove(keys.contact(value));
       }
+      for (const { key, value } of challenges) {
+        this.challengeExpiries.remove(key);
+        this.challenges.remove(keys.challenge(value));
+      }
     });
-    return expired.length;
+    return contacts.length + challenges.length;
   }
 
   async listAttempts(range: { sinceMs: number; untilMs: number; limit: number; siteKey?: string }): Promise<AttemptRecord[]> {
@@ -187,6 +239,7 @@ export class LmdbStore implements Store {
     await this.commit(() => {
       for (const attempt of oldAttempts) {
         this.attempts.remove(keys.attempt(attempt.id));
+        this.openReviews.remove(keys.openReview(attempt.id));
         if (this.orders.get(keys.order(attempt.siteKey, attempt.orderId)) === attempt.id) this.orders.remove(keys.order(attempt.siteKey, attempt.orderId));
         if (attempt.tokenJti !== undefined) this.tokenUses.remove(keys.tokenUse(attempt.tokenJti));
         for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {

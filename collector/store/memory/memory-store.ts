@@ -2,6 +2,7 @@ import { idFloor } from "../../ids.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import type {
   AttemptRecord,
+  ChallengeRecord,
   HistoryEntry,
   IdentifierRef,
   Label,
@@ -29,6 +30,9 @@ export class MemoryStore implements Store {
   private readonly labels = new Map<string, LabelRecord>();
   private readonly lists = new Map<string, ListEntry>();
   private readonly contacts = new Map<string, { sealed: Buffer; expiresAtMs: number }>();
+  private readonly challenges = new Map<string, ChallengeRecord>();
+  /** Ids of attempts under open review. */
+  private readonly openReviews = new Set<string>();
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
     if (!this.secrets.has(name)) this.secrets.set(name, create());
@@ -67,6 +71,7 @@ export class MemoryStore implements Store {
     this.attempts.set(attempt.id, attempt);
     this.orders.set(`${attempt.siteKey}\u0000${attempt.orderId}`, attempt.id);
     if (attempt.tokenJti !== undefined) this.tokenUses.set(attempt.tokenJti, { orderId: attempt.orderId, attemptId: attempt.id });
+    this.trackReview(attempt);
     const entry: HistoryEntry = { attemptId: attempt.id, siteKey: attempt.siteKey, tsMs: attempt.tsMs, ids: attempt.ids };
     for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
       const key = `${kind}:${hash}`;
@@ -78,6 +83,30 @@ export class MemoryStore implements Store {
 
   async updateAttempt(attempt: AttemptRecord): Promise<void> {
     this.attempts.set(attempt.id, attempt);
+    this.trackReview(attempt);
+  }
+
+  private trackReview(attempt: AttemptRecord): void {
+    if (attempt.review?.status === "open") this.openReviews.add(attempt.id);
+    else this.openReviews.delete(attempt.id);
+  }
+
+  async listOpenReviews(query: { siteKey?: string; beforeId?: string; limit: number }): Promise<AttemptRecord[]> {
+    return [...this.openReviews]
+      .filter((id) => query.beforeId === undefined || id < query.beforeId)
+      .sort((a, b) => (a < b ? 1 : -1))
+      .map((id) => this.attempts.get(id)!)
+      .filter((a) => query.siteKey === undefined || a.siteKey === query.siteKey)
+      .slice(0, query.limit);
+  }
+
+  async getChallenge(attemptId: string, nowMs: number): Promise<ChallengeRecord | undefined> {
+    const found = this.challenges.get(attemptId);
+    return found && found.expiresAtMs > nowMs ? structuredClone(found) : undefined;
+  }
+
+  async putChallenge(record: ChallengeRecord): Promise<void> {
+    this.challenges.set(record.attemptId, structuredClone(record));
   }
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
@@ -120,14 +149,18 @@ export class MemoryStore implements Store {
     return found && found.expiresAtMs > nowMs ? found.sealed : undefined;
   }
 
-  async purgeExpiredContacts(nowMs: number, limit: number): Promise<number> {
+  async purgeExpired(nowMs: number, limit: number): Promise<number> {
     let removed = 0;
-    for (const [id, contact] of this.contacts) {
-      if (removed >= limit) break;
-      if (contact.expiresAtMs <= nowMs) {
-        this.contacts.delete(id);
-        removed += 1;
+    for (const records of [this.contacts, this.challenges] as Map<string, { expiresAtMs: number }>[]) {
+      let fromThis = 0;
+      for (const [id, record] of records) {
+        if (fromThis >= limit) break;
+        if (record.expiresAtMs <= nowMs) {
+          records.delete(id);
+          fromThis += 1;
+        }
       }
+      removed += fromThis;
     }
     return removed;
   }
@@ -146,6 +179,7 @@ export class MemoryStore implements Store {
     for (const id of old) {
       const attempt = this.attempts.get(id)!;
       this.attempts.delete(id);
+      this.openReviews.delete(id);
       const orderKey = `${attempt.siteKey}\u0000${attempt.orderId}`;
       if (this.orders.get(orderKey) === id) this.orders.delete(orderKey);
       if (attempt.tokenJti !== undefined) this.tokenUses.delete(attempt.tokenJti);
