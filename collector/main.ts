@@ -19,6 +19,10 @@ import type { Store } from "./store/types.js";
 import { mountStream } from "./stream/stream.js";
 import { TokenService } from "./token.js";
 import { HttpError } from "./errors.js";
+import { LoginLimiter } from "./console/login-limiter.js";
+import { ConsoleSessions } from "./console/session.js";
+import { mountConsole } from "./http/console.js";
+import { RULES } from "./rules/index.js";
 
 export interface RunningCollector {
   url: string;
@@ -45,7 +49,9 @@ const LISTEN_EXCLUSIVE_PORT = 1;
 /** Config → store → routes → listen. Resolves once the port is open; `close()` stops listening and closes the store. */
 export async function startCollector(config: Config, options: StartOptions = {}): Promise<RunningCollector> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const script = readFileSync(`${options.publicDir ?? findPublicDir()}/vakt.js`);
+  const publicDir = options.publicDir ?? findPublicDir();
+  const script = readFileSync(`${publicDir}/vakt.js`);
+  const consoleScript = existsSync(`${publicDir}/console.js`) ? readFileSync(`${publicDir}/console.js`) : undefined;
 
   const store = openStore(config.store);
   try {
@@ -85,6 +91,17 @@ export async function startCollector(config: Config, options: StartOptions = {})
     mount("get", "/metrics", routes.metrics(deps));
     mountStream(app, { store, tokens, sites, trustedProxies, log, metrics });
     routes.mountCollect(app, { store, tokens, sites, trustedProxies, log, metrics });
+    mountConsole(app, {
+      store,
+      labeler: deps.labeler,
+      sessions: config.console ? new ConsoleSessions(await store.getOrCreateSecret("console-session-key", () => randomBytes(32)), config.console.password) : undefined,
+      limiter: new LoginLimiter(),
+      publicUrl: config.publicUrl,
+      trustedProxies,
+      siteKeys: config.sites.map((site) => site.siteKey),
+      ruleIds: RULES.map((rule) => rule.id),
+      script: consoleScript,
+    }, onError);
     serve(app, "any", "/*", (req) => {
       const known = KNOWN_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/");
       if (known) throw new HttpError(405, "method_not_allowed", `${req.method.toUpperCase()} is not allowed on ${req.path}`);
