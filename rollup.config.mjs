@@ -14,14 +14,17 @@ import esbuild from "rollup-plugin-esbuild";
 const BUDGET_OVER_REFERENCE_BYTES = 6 * 1024;
 const REFERENCE_ID = "\0fingerprintjs-reference";
 
-/** Our TypeScript imports say `./x.js` (NodeNext); point them at `./x.ts` when that file exists. */
+/** Our TypeScript imports say `./x.js` (NodeNext); point them at `./x.ts` (or `./x.tsx`) when that file exists. */
 function tsExtensions() {
   return {
     name: "ts-extensions",
     resolveId(source, importer) {
       if (!importer || !source.startsWith(".") || !source.endsWith(".js")) return null;
-      const candidate = resolvePath(dirname(importer), source.slice(0, -3) + ".ts");
-      return existsSync(candidate) ? candidate : null;
+      for (const extension of [".ts", ".tsx"]) {
+        const candidate = resolvePath(dirname(importer), source.slice(0, -3) + extension);
+        if (existsSync(candidate)) return candidate;
+      }
+      return null;
     },
   };
 }
@@ -68,6 +71,15 @@ const plugins = (isModule, label) => [
   ...(label ? [reportSize(label)] : []),
 ];
 
+/** The fraud team's review console (preact, JSX through esbuild): dist/public/console.js, served at /console. */
+const consolePlugins = [
+  tsExtensions(),
+  resolve({ browser: true, extensions: [".ts", ".tsx", ".js"] }),
+  esbuild({ target: "es2019", tsconfig: "tsconfig.json", jsx: "automatic", jsxImportSource: "preact" }),
+  terser({ ecma: 2019, compress: { passes: 2 }, format: { comments: false } }),
+  reportSize("console.js"),
+];
+
 export default [
   {
     input: REFERENCE_ID,
@@ -83,5 +95,10 @@ export default [
     input: "sdk/index.ts",
     output: { file: "dist/public/vakt.esm.js", format: "es" },
     plugins: plugins(true),
+  },
+  {
+    input: "widget/console/main.tsx",
+    output: { file: "dist/public/console.js", format: "iife" },
+    plugins: consolePlugins,
   },
 ];
