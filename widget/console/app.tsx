@@ -65,7 +65,7 @@ export function App() {
         <button type="button" class="link" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?">Shortcuts (?)</button>
         <button type="button" class="link" onClick={logout}>Log out</button>
       </header>
-      {route.page === "queue" && <QueuePage session={session} />}
+      {route.page === "queue" && <QueuePage session={session} isKeyboardFree={!isHelpOpen} />}
       {route.page === "overview" && <OverviewPage />}
       {route.page === "attempt" && <AttemptPage id={route.id} />}
       {isHelpOpen && <Help onClose={() => setHelpOpen(false)} />}

@@ -3,6 +3,14 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type AttemptDetail } from "./api.js";
 import { age, KIND_NAMES, ms, when } from "./format.js";
 
+const WEIGHT: Record<string, number> = { high: 0, medium: 1, low: 2, none: 3 };
+
+/** Rules that gave a severity or missed their budget first, then the rest in the ruleset's order. */
+function byWeight<T extends { severity: string; status: string }>(rows: T[]): T[] {
+  const weight = (row: T) => (WEIGHT[row.severity] ?? 3) - (row.status === "ok" ? 0 : 4);
+  return rows.map((row, i) => ({ row, i })).sort((a, b) => weight(a.row) - weight(b.row) || a.i - b.i).map(({ row }) => row);
+}
+
 const Badge = ({ value, kind }: { value: string; kind: "decision" | "severity" | "label" | "status" }) => <span class={`badge ${kind}-${value}`}>{value}</span>;
 
 function Section({ title, children }: { title: string; children: ComponentChildren }) {
@@ -127,7 +135,7 @@ export function AttemptView({ detail }: { detail: AttemptDetail }) {
             <tr><th scope="col">rule</th><th scope="col">severity</th><th scope="col" class="num">time</th><th scope="col">status</th></tr>
           </thead>
           <tbody>
-            {detail.matrix.map((row) => (
+            {byWeight(detail.matrix).map((row) => (
               <tr key={row.rule} data-rule={row.rule} class={`${row.severity === "none" ? "quiet" : "hit"}${row.status === "ok" ? "" : " missed"}`}>
                 <td>{row.rule}</td>
                 <td><Badge kind="severity" value={row.severity} /></td>

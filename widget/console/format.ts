@@ -18,6 +18,7 @@ export function ms(value: number): string {
 export function percent(part: number, whole: number): string {
   if (whole === 0) return "0%";
   const share = (part / whole) * 100;
+  if (share > 0 && share < 0.1) return "<0.1%";
   return `${share >= 10 || share === 0 ? share.toFixed(0) : share.toFixed(1)}%`;
 }
 

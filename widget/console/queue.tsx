@@ -29,7 +29,7 @@ function query(filter: Filter, before?: string): Record<string, string> {
 }
 
 /** The queue of open reviews beside the selected attempt, worked with the keyboard. */
-export function QueuePage({ session }: { session: SessionInfo }) {
+export function QueuePage({ session, isKeyboardFree }: { session: SessionInfo; isKeyboardFree: boolean }) {
   const [filter, setFilter] = useState<Filter>({ site: "", rule: "", age: "" });
   const [items, setItems] = useState<QueueItem[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
@@ -95,7 +95,7 @@ export function QueuePage({ session }: { session: SessionInfo }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!isKeyboardFree || event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTyping(event.target)) {
         if (event.key === "Escape") (event.target as HTMLElement).blur();
         return;
