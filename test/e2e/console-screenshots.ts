@@ -21,13 +21,17 @@ const PASSWORD = "screenshot-password";
 const SITE = "pk_live_nordshop";
 const IMAGES = new URL("../../docs/images/", import.meta.url);
 
+const fewerFreezes = JSON.parse(readFileSync(new URL("../../docs/examples/fewer-freezes.json", import.meta.url), "utf8"));
 const dataDir = mkdtempSync(join(tmpdir(), "vakt-console-shots-"));
 const config = await parseConfig({
   listen: { host: "127.0.0.1", port: 0 },
   store: { kind: "lmdb", path: dataDir },
   console: { password: PASSWORD },
-  sites: [{ siteKey: SITE, secretKey: "sk_live_nordshop_secret", origins: ["https://shop.example"], rules: "default", shadow: ["fewer-freezes"] }],
-  rulesets: { "fewer-freezes": JSON.parse(readFileSync(new URL("../../docs/examples/fewer-freezes.json", import.meta.url), "utf8")) },
+  sites: [{ siteKey: SITE, secretKey: "sk_live_nordshop_secret", origins: ["https://shop.example"], rules: "default", shadow: ["fewer-freezes", "strict"] }],
+  rulesets: {
+    "fewer-freezes": fewerFreezes,
+    strict: { ...fewerFreezes, description: "a challenger that freezes sooner", policy: { deny: { high: 2 }, review: { high: 1, medium: 2 }, challenge: { medium: 1, low: 2 } } },
+  },
 });
 const collector = await startCollector(config, { log: () => {} });
 try {
