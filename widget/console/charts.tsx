@@ -1,4 +1,4 @@
-import { DECISION_COLOURS } from "./colours.js";
+const DECISION_COLOURS = { allow: "#7fb77e", challenge: "#e9c46a", review: "#f4a261", deny: "#d1495b" } as const;
 
 const DECISIONS = ["allow", "challenge", "review", "deny"] as const;
 type Counts = Record<(typeof DECISIONS)[number], number>;

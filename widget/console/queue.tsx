@@ -70,7 +70,8 @@ export function QueuePage({ session, isKeyboardFree }: { session: SessionInfo; i
   }, [current?.id]);
 
   const label = async (value: "legit" | "fraud") => {
-    if (!current || isBusy) return;
+    // Only what the analyst can see: the selected attempt's detail must have loaded.
+    if (!current || isBusy || detail?.id !== current.id) return;
     setBusy(true);
     try {
       await api.label(current.id, value, note.trim());
