@@ -26,6 +26,7 @@ export function Login({ onLogin }: { onLogin: (session: SessionInfo) => void }) 
     <main class="login">
       <form onSubmit={submit} aria-describedby="login-error">
         <h1>Vakt review console</h1>
+        <input type="text" name="username" autocomplete="username" value="vakt-console" readOnly hidden />
         <label for="password">Console password</label>
         <input id="password" type="password" autocomplete="current-password" autofocus required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
         <button type="submit" disabled={isBusy}>Log in</button>
