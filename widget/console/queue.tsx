@@ -69,12 +69,14 @@ export function QueuePage({ session, isKeyboardFree }: { session: SessionInfo; i
     };
   }, [current?.id]);
 
+  const busy = useRef(false);
   const label = async (value: "legit" | "fraud") => {
     // Only what the analyst can see: the selected attempt's detail must have loaded.
-    if (!current || isBusy || detail?.id !== current.id) return;
+    if (!current || busy.current || detail?.id !== current.id) return;
+    busy.current = true;
     setBusy(true);
     try {
-      await api.label(current.id, value, note.trim());
+      await api.label(current.id, value, (noteRef.current?.value ?? note).trim());
       setItems((list) => (list ?? []).filter((item) => item.id !== current.id));
       setSelected((i) => Math.max(0, Math.min(i, (items?.length ?? 1) - 2)));
       setNote("");
@@ -82,6 +84,7 @@ export function QueuePage({ session, isKeyboardFree }: { session: SessionInfo; i
     } catch (err) {
       setStatus(`Not saved: ${(err as Error).message}`);
     } finally {
+      busy.current = false;
       setBusy(false);
     }
   };
@@ -94,14 +97,19 @@ export function QueuePage({ session, isKeyboardFree }: { session: SessionInfo; i
     setScanBounded(page.isScanBounded);
   };
 
+  // The key handler is registered once and reads the latest render through this ref: an effect
+  // re-registered after each render would run after paint and could act on a stale note or selection.
+  const latest = useRef({ isKeyboardFree, count: 0, current, label });
+  latest.current = { isKeyboardFree, count: items?.length ?? 0, current, label };
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      const { isKeyboardFree, count, current, label } = latest.current;
       if (!isKeyboardFree || event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTyping(event.target)) {
         if (event.key === "Escape") (event.target as HTMLElement).blur();
         return;
       }
-      const count = items?.length ?? 0;
       const move = (by: number) => {
         event.preventDefault();
         setSelected((i) => Math.max(0, Math.min(count - 1, i + by)));
@@ -117,7 +125,7 @@ export function QueuePage({ session, isKeyboardFree }: { session: SessionInfo; i
     };
     addEventListener("keydown", onKey);
     return () => removeEventListener("keydown", onKey);
-  });
+  }, []);
 
   return (
     <main class="queue-page">
