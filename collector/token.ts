@@ -23,6 +23,8 @@ export interface VerifiedToken {
 }
 
 const MAX_TOKEN_CHARS = 4096;
+/** How far ahead of this collector's clock another collector's clock may be when it issues a token. */
+const MAX_CLOCK_SKEW_SECONDS = 60;
 
 /**
  * Risk tokens: EdDSA (Ed25519) JWS with `kid`. The signing key lives in the store, so every collector
@@ -84,6 +86,8 @@ export class TokenService {
         requiredClaims: ["sub", "jti", "exp", "iat", "aud"],
       });
       if (typeof payload.sub !== "string" || typeof payload.jti !== "string") return { status: "invalid" };
+      // jose checks `iat` only against a maximum age; a token issued in the future is not yet valid.
+      if (payload.iat! > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) return { status: "invalid" };
       const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       const status = audience.length === 1 && audience[0] === siteKey ? "valid" : "wrong_site";
       return { status, sessionId: payload.sub, jti: payload.jti };
