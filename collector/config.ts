@@ -46,6 +46,28 @@ const siteSchema = z.strictObject({
   shadow: z.array(z.string().min(1)).default([]),
 });
 
+/** A token bucket: a sustained rate and the burst allowed after a quiet spell. */
+const bucket = (perSecond: number, burst: number) =>
+  z
+    .strictObject({
+      perSecond: z.number().positive("a positive number").max(1_000_000).default(perSecond),
+      burst: z.int().min(1).max(10_000_000).default(burst),
+    })
+    .default({ perSecond, burst });
+
+/**
+ * Per collector process. The defaults sit above what one collector can assess (BENCHMARKS.md), so a
+ * sale-day peak is held back by capacity, never by a limit; they stop one key or address from taking it all.
+ */
+const rateLimitsSchema = z.strictObject({
+  apiPerKey: bucket(500, 5000),
+  apiPerIp: bucket(1000, 10_000),
+  streamConnectionsPerIp: z.int().min(1).max(1_000_000).default(500),
+  streamOpensPerIp: bucket(50, 500),
+  streamFramesPerIp: bucket(1000, 10_000),
+});
+const RATE_LIMIT_DEFAULTS = rateLimitsSchema.parse({});
+
 const configSchema = z.strictObject({
   listen: z
     .strictObject({
@@ -66,10 +88,12 @@ const configSchema = z.strictObject({
   token: z.strictObject({ ttlSeconds: z.int().min(30).max(86_400).default(600) }).default({ ttlSeconds: 600 }),
   console: z.strictObject({ password: z.string().min(8, "at least 8 characters") }).optional(),
   sites: z.array(siteSchema).min(1, "at least one site"),
+  rateLimits: rateLimitsSchema.default(RATE_LIMIT_DEFAULTS),
   rulesets: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "ruleset names are letters, digits, _ or -"), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
 });
 
 export type SiteConfig = z.output<typeof siteSchema>;
+export type RateLimitsConfig = z.output<typeof rateLimitsSchema>;
 export type StoreConfig = z.output<typeof configSchema>["store"];
 
 export interface Config extends Omit<z.output<typeof configSchema>, "publicUrl" | "rulesets"> {

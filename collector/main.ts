@@ -8,6 +8,7 @@ import { json, serve, type Handler } from "./http/uws-http.js";
 import { SecretKeys } from "./http/auth.js";
 import * as routes from "./http/routes.js";
 import { staticAsset } from "./http/static-asset.js";
+import { apiRateLimit } from "./http/rate-limit.js";
 import { IdentifierHasher } from "./identity/hash.js";
 import { ContactVault } from "./contact-vault.js";
 import { Labeler } from "./labels.js";
@@ -83,13 +84,16 @@ export async function startCollector(config: Config, options: StartOptions = {})
     mount("get", "/healthz", routes.health);
     mount("get", "/v1/vakt.js", staticAsset(script, "text/javascript; charset=utf-8"));
     mount("get", "/v1/jwks.json", routes.jwks(deps));
-    mount("post", "/v1/assess", routes.assess(deps));
-    mount("post", "/v1/labels", routes.labels(deps));
-    mount("get", "/v1/attempts/:id", routes.attempt(deps), 1);
-    mount("get", "/v1/shadow-report", routes.shadowReport(deps));
-    mount("post", "/v1/admin/reload", routes.reload(deps));
+    const limited = apiRateLimit(config.rateLimits, deps);
+    mount("post", "/v1/assess", limited(routes.assess(deps)));
+    mount("post", "/v1/labels", limited(routes.labels(deps)));
+    mount("get", "/v1/attempts/:id", limited(routes.attempt(deps)), 1);
+    mount("get", "/v1/shadow-report", limited(routes.shadowReport(deps)));
+    mount("post", "/v1/admin/reload", limited(routes.reload(deps)));
     mount("get", "/metrics", routes.metrics(deps));
-    mountStream(app, { store, tokens, sites, trustedProxies, log, metrics });
+    const { streamConnectionsPerIp, streamOpensPerIp, streamFramesPerIp } = config.rateLimits;
+    const limits = { connectionsPerIp: streamConnectionsPerIp, opensPerIp: streamOpensPerIp, framesPerIp: streamFramesPerIp };
+    mountStream(app, { store, tokens, sites, trustedProxies, log, metrics, limits });
     routes.mountCollect(app, { store, tokens, sites, trustedProxies, log, metrics });
     mountConsole(app, {
       store,

@@ -14,15 +14,29 @@ export class SecretKeys {
   }
 
   authenticate(req: RequestInfo): SiteConfig {
-    const header = req.headers.get("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new HttpError(401, "unauthorized", "send the site's secret key as `Authorization: Bearer <secretKey>`");
-    const presented = digest(match[1]!);
+    const presented = bearer(req);
+    if (presented === undefined) throw new HttpError(401, "unauthorized", "send the site's secret key as `Authorization: Bearer <secretKey>`");
+    const found = this.match(presented);
+    if (!found) throw new HttpError(401, "unauthorized", "the secret key is not valid");
+    return found;
+  }
+
+  /** The site whose secret key the request carries, or undefined; never throws. */
+  find(req: RequestInfo): SiteConfig | undefined {
+    const presented = bearer(req);
+    return presented === undefined ? undefined : this.match(presented);
+  }
+
+  private match(secret: string): SiteConfig | undefined {
+    const presented = digest(secret);
     let found: SiteConfig | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.digest, presented)) found = entry.site;
     }
-    if (!found) throw new HttpError(401, "unauthorized", "the secret key is not valid");
     return found;
   }
+}
+
+function bearer(req: RequestInfo): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "")?.[1];
 }

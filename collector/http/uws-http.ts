@@ -34,10 +34,17 @@ const STATUS_TEXT: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-/** Headers on everything the collector serves. */
-const SECURITY_HEADERS: Record<string, string> = {
+/**
+ * Headers on everything the collector serves. Nothing it serves is a page to render or frame, so the
+ * CSP allows nothing at all; a route that must differ (the script, loaded cross-origin) overrides a header.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
+  "cross-origin-resource-policy": "same-origin",
+  "cross-origin-opener-policy": "same-origin",
 };
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {

@@ -1,6 +1,8 @@
-import uWS, { type TemplatedApp, type WebSocket } from "uWebSockets.js";
+import uWS, { type HttpResponse, type TemplatedApp, type WebSocket } from "uWebSockets.js";
 import { MAX_FRAME_BYTES, STREAM_PATH, type ServerFrame } from "../../sdk/protocol.js";
 import { clientIp } from "../http/client-ip.js";
+import { ConnectionCounter, RateLimiter, type BucketLimit } from "../http/rate-limit.js";
+import { SECURITY_HEADERS } from "../http/uws-http.js";
 import { decodeFrame, encodeFrame } from "../protocol/codec.js";
 import type { SessionRecord } from "../store/types.js";
 import { applyFrame, checkSite, countFrame, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "./sessions.js";
@@ -18,7 +20,13 @@ interface StreamSocketData {
   framesInWindow: number;
 }
 
-export type StreamDeps = SessionDeps;
+export interface StreamLimits {
+  connectionsPerIp: number;
+  opensPerIp: BucketLimit;
+  framesPerIp: BucketLimit;
+}
+
+export type StreamDeps = SessionDeps & { limits: StreamLimits };
 
 const FRAME_WINDOW_MS = 10_000;
 const MAX_FRAMES_PER_WINDOW = 200;
@@ -32,6 +40,9 @@ const MAX_PENDING_FRAMES = 16;
  */
 export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
   const reports = new ReportLog(deps.log);
+  const connections = new ConnectionCounter(deps.limits.connectionsPerIp);
+  const opens = new RateLimiter(deps.limits.opensPerIp);
+  const frames = new RateLimiter(deps.limits.framesPerIp);
   const send = (ws: WebSocket<StreamSocketData>, frame: ServerFrame) => {
     if (!ws.getUserData().isClosed) ws.send(encodeFrame(frame), true);
   };
@@ -68,16 +79,16 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
       const query = new URLSearchParams(req.getQuery() ?? "");
       const siteKey = query.get("k") ?? "";
       const origin = req.getHeader("origin");
+      const ip = clientIp(Buffer.from(res.getRemoteAddressAsText()).toString(), req.getHeader("x-forwarded-for") || undefined, deps.trustedProxies);
       const site = checkSite(deps.sites, siteKey, origin);
-      if (!site.ok) {
-        const status = site.status === 404 ? "404 Not Found" : "403 Forbidden";
-        res.cork(() => res.writeStatus(status).end(site.message));
-        return;
-      }
+      if (!site.ok) return refuse(res, site.status === 404 ? "404 Not Found" : "403 Forbidden", site.message);
+      if (connections.count(ip) >= deps.limits.connectionsPerIp) return refuse(res, "429 Too Many Requests", "too many open streams from this address", 60);
+      const wait = opens.take(ip);
+      if (wait > 0) return refuse(res, "429 Too Many Requests", "too many new streams from this address", wait);
       const data: StreamSocketData = {
         siteKey,
         resumeSessionId: resumableSessionId(query.get("sid")),
-        ip: clientIp(Buffer.from(res.getRemoteAddressAsText()).toString(), req.getHeader("x-forwarded-for") || undefined, deps.trustedProxies),
+        ip,
         origin,
         pending: [],
         isClosed: false,
@@ -90,6 +101,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
     open: (ws) => {
       deps.metrics?.streamConnections.inc();
       const data = ws.getUserData();
+      connections.tryOpen(data.ip);
       openSession(deps.store, data, deps.log)
         .then(async ({ session }) => {
           data.session = session;
@@ -110,6 +122,10 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
         ws.end(1008, "too many frames");
         return;
       }
+      if (frames.take(data.ip) > 0) {
+        ws.end(1008, "too many frames from this address");
+        return;
+      }
       const bytes = new Uint8Array(message.slice(0));
       if (data.session) handleFrame(ws, data.session, bytes);
       else if (data.pending.length < MAX_PENDING_FRAMES) data.pending.push(bytes);
@@ -118,7 +134,20 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
 
     close: (ws) => {
       deps.metrics?.streamConnections.dec();
-      ws.getUserData().isClosed = true;
+      const data = ws.getUserData();
+      data.isClosed = true;
+      connections.close(data.ip);
     },
+  });
+}
+
+/** Answers an upgrade with an error instead of a socket. */
+function refuse(res: HttpResponse, status: string, message: string, retryAfterSeconds?: number): void {
+  res.cork(() => {
+    res.writeStatus(status);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.writeHeader(name, value);
+    res.writeHeader("content-type", "text/plain; charset=utf-8");
+    if (retryAfterSeconds !== undefined) res.writeHeader("retry-after", String(retryAfterSeconds));
+    res.end(message);
   });
 }
