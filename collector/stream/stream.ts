@@ -18,6 +18,7 @@ interface StreamSocketData {
   isClosed: boolean;
   windowStartMs: number;
   framesInWindow: number;
+  tokensInWindow: number;
 }
 
 export interface StreamLimits {
@@ -31,6 +32,8 @@ export type StreamDeps = SessionDeps & { limits: StreamLimits };
 const FRAME_WINDOW_MS = 10_000;
 const MAX_FRAMES_PER_WINDOW = 200;
 const MAX_PENDING_FRAMES = 16;
+/** A token costs a signature (the dearest thing a frame can ask for); a page needs one per TTL. */
+const MAX_TOKENS_PER_WINDOW = 20;
 
 /**
  * The script's WebSocket: the upgrade checks the site key and the page's origin, the open creates
@@ -63,8 +66,11 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
     const outcome = applyFrame(session, decoded, reports);
     countFrame(deps, outcome);
     if (outcome.kind === "refused") send(ws, outcome.frame);
-    else if (outcome.kind === "token") sendToken(ws).catch((err: unknown) => deps.log(`stream: could not issue a token: ${String(err)}`));
-    else if (outcome.kind === "signals") deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
+    else if (outcome.kind === "token") {
+      const data = ws.getUserData();
+      if (++data.tokensInWindow > MAX_TOKENS_PER_WINDOW) return void (data.isClosed || ws.end(1008, "too many token requests"));
+      sendToken(ws).catch((err: unknown) => deps.log(`stream: could not issue a token: ${String(err)}`));
+    } else if (outcome.kind === "signals") deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
   };
 
   app.ws<StreamSocketData>(STREAM_PATH, {
@@ -94,6 +100,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
         isClosed: false,
         windowStartMs: Date.now(),
         framesInWindow: 0,
+        tokensInWindow: 0,
       };
       res.upgrade(data, req.getHeader("sec-websocket-key"), req.getHeader("sec-websocket-protocol"), req.getHeader("sec-websocket-extensions"), context);
     },
@@ -117,6 +124,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
       if (nowMs - data.windowStartMs > FRAME_WINDOW_MS) {
         data.windowStartMs = nowMs;
         data.framesInWindow = 0;
+        data.tokensInWindow = 0;
       }
       if (++data.framesInWindow > MAX_FRAMES_PER_WINDOW) {
         ws.end(1008, "too many frames");
