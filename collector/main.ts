@@ -93,7 +93,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     mount("get", "/metrics", routes.metrics(deps));
     const { streamConnectionsPerIp, streamOpensPerIp, streamFramesPerIp } = config.rateLimits;
     const limits = { connectionsPerIp: streamConnectionsPerIp, opensPerIp: streamOpensPerIp, framesPerIp: streamFramesPerIp };
-    mountStream(app, { store, tokens, sites, trustedProxies, log, metrics, limits });
+    const stream = mountStream(app, { store, tokens, sites, trustedProxies, log, metrics, limits });
     routes.mountCollect(app, { store, tokens, sites, trustedProxies, log, metrics });
     mountConsole(app, {
       store,
@@ -134,6 +134,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
         rules.close();
         retention.stop();
         uWS.us_listen_socket_close(listenSocket);
+        stream.closeAll();
         await store.close();
       },
     };

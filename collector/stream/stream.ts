@@ -41,8 +41,9 @@ const MAX_TOKENS_PER_WINDOW = 20;
  * session, asks for a fresh token or reports a script error. Bad frames are refused with an error
  * frame; the socket is closed only for floods.
  */
-export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
+export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): void } {
   const reports = new ReportLog(deps.log);
+  const sockets = new Set<WebSocket<StreamSocketData>>();
   const connections = new ConnectionCounter(deps.limits.connectionsPerIp);
   const opens = new RateLimiter(deps.limits.opensPerIp);
   const frames = new RateLimiter(deps.limits.framesPerIp);
@@ -109,6 +110,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
       deps.metrics?.streamConnections.inc();
       const data = ws.getUserData();
       connections.tryOpen(data.ip);
+      sockets.add(ws);
       openSession(deps.store, data, deps.log)
         .then(async ({ session }) => {
           data.session = session;
@@ -145,8 +147,16 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): void {
       const data = ws.getUserData();
       data.isClosed = true;
       connections.close(data.ip);
+      sockets.delete(ws);
     },
   });
+
+  return {
+    /** Going away (the script reconnects, to another collector if there is one). */
+    closeAll() {
+      for (const ws of [...sockets]) if (!ws.getUserData().isClosed) ws.end(1001, "collector shutting down");
+    },
+  };
 }
 
 /** Answers an upgrade with an error instead of a socket. */

@@ -206,3 +206,12 @@ describe("WS /v1/stream against hostile clients", () => {
     expect(collector.output()).not.toMatch(/^error:/m);
   });
 });
+
+describe("WS /v1/stream on shutdown", () => {
+  it("closes open streams with 1001 on SIGTERM, so scripts reconnect elsewhere, and exits 0", async () => {
+    const clients = await Promise.all([open(), open(), open()]);
+    await Promise.all(clients.map((client) => client.waitFrames(1)));
+    expect(await collector.stop()).toBe(0);
+    for (const client of clients) expect((await client.closed).code).toBe(1001);
+  });
+});

@@ -58,11 +58,18 @@ export function openStream(url: string, options: { siteKey: string; origin?: str
   };
   return new Promise((resolve) => {
     socket.once("open", () => resolve({ ok: true, client }));
-    socket.once("unexpected-response", (_req, res) => {
+    socket.once("unexpected-response", (req, res) => {
       let body = "";
+      const tcp = res.socket;
+      const done = () => {
+        // ws leaves the connection open once someone listens for this event.
+        req.destroy();
+        tcp?.destroy();
+        resolve({ ok: false, status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"], body });
+      };
       res.on("data", (d: Buffer) => (body += d));
-      res.on("end", () => resolve({ ok: false, status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"], body }));
-      res.on("error", () => resolve({ ok: false, status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"], body }));
+      res.on("end", done);
+      res.on("error", done);
     });
     socket.once("error", (err) => resolve({ ok: false, status: 0, retryAfter: undefined, body: String(err) }));
   });
