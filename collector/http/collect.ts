@@ -14,6 +14,7 @@ import { KeyedLock } from "../keyed-lock.js";
 import { decodeFrame, encodeFrame } from "../protocol/codec.js";
 import { applyFrame, checkSite, countFrame, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "../stream/sessions.js";
 import { clientIp } from "./client-ip.js";
+import { rateLimited } from "./rate-limit.js";
 import { serve, type Handler, type RequestInfo } from "./uws-http.js";
 
 /** Room for a full request of frames. */
@@ -27,7 +28,8 @@ const MAX_TRACKED_ADDRESSES = 50_000;
 class FrameBudget {
   private readonly windows = new Map<string, { startMs: number; frames: number }>();
 
-  take(key: string, frames: number): boolean {
+  /** 0 when the frames fit in the address's window, otherwise the seconds until the window ends. */
+  take(key: string, frames: number): number {
     const nowMs = Date.now();
     let window = this.windows.get(key);
     if (!window || nowMs - window.startMs >= WINDOW_MS) {
@@ -36,7 +38,7 @@ class FrameBudget {
       this.windows.set(key, window);
     }
     window.frames += frames;
-    return window.frames <= MAX_FRAMES_PER_WINDOW;
+    return window.frames <= MAX_FRAMES_PER_WINDOW ? 0 : Math.max(1, Math.ceil((window.startMs + WINDOW_MS - nowMs) / 1000));
   }
 }
 
@@ -76,7 +78,8 @@ export function collect(deps: SessionDeps): Handler {
     const { siteKey, origin } = allowedOrigin(deps, req);
     const ip = clientIp(req.remoteIp, req.headers.get("x-forwarded-for"), deps.trustedProxies);
     const frames = decodeFrames(await readBody());
-    if (!budget.take(ip, Math.max(1, frames.length))) throw new HttpError(429, "rate_limited", "too many frames from this address; slow down");
+    const wait = budget.take(ip, Math.max(1, frames.length));
+    if (wait > 0) return rateLimited(wait, "(frames) from this address", corsHeaders(origin));
 
     const resumeSessionId = resumableSessionId(req.query.get("sid"));
     const answer = await locks.run(resumeSessionId || `new:${newSessions++}`, async () => {

@@ -157,9 +157,13 @@ describe("POST /v1/collect", () => {
   it("limits frames per client address", async () => {
     const frames = Array.from({ length: 32 }, () => ({ t: "signals", d: { webdriver: false } }));
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await collect(frames)).status);
+    let last: Answer | undefined;
+    for (let i = 0; i < 20; i++) statuses.push((last = await collect(frames)).status);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
     expect(statuses.at(-1)).toBe(429);
+    expect(Number(last!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(last!.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(JSON.parse(last!.text)).toMatchObject({ error: "rate_limited" });
   });
 });
 
