@@ -1,6 +1,6 @@
 /**
- * The secrets a collector holds (site secret keys, the console password, the token signing keys, the
- * identifier hash key, the contact key) are never served nor logged: a session touching every route,
+ * The secrets a collector holds (site secret keys, the console password and session key, the token
+ * signing keys, the identifier hash key, the contact key) are never served nor logged: a session touching every route,
  * including their error paths and mistakes a merchant might make, is recorded byte for byte, and
  * neither its answers nor the process's output contain any of them in any encoding.
  */
@@ -83,15 +83,24 @@ describe("secrets", () => {
       await api("POST", "/v1/admin/reload", "", { authorization: `Bearer ${CONSOLE_PASSWORD}` });
       await api("POST", "/v1/admin/reload", "", { authorization: `Bearer ${CONSOLE_PASSWORD}-wrong` });
       await api("DELETE", "/v1/assess");
+      await api("GET", "/console");
+      await api("POST", "/console/api/login", JSON.stringify({ password: `${CONSOLE_PASSWORD}-wrong` }));
+      const login = await api("POST", "/console/api/login", JSON.stringify({ password: CONSOLE_PASSWORD }));
+      expect(login.status).toBe(200);
+      const cookie = String((login.headers["set-cookie"] as string[])[0]).split(";")[0]!;
+      await api("GET", "/console/api/session", undefined, { cookie });
+      await api("GET", "/console/api/reviews", undefined, { cookie });
+      await api("GET", `/console/api/attempts/${attemptId}`, undefined, { cookie });
       expect(await collector.stop()).toBe(0);
 
       const store = new LmdbStore(join(collector.dir, "data"));
       const signingKeys = await store.getSigningKeys();
       const hashKey = await store.getOrCreateSecret("identifier-hash-key", () => Buffer.alloc(0));
       const contactKey = await store.getOrCreateSecret("contact-key", () => Buffer.alloc(0));
+      const sessionKey = await store.getOrCreateSecret("console-session-key", () => Buffer.alloc(0));
       await store.close();
       expect(signingKeys.length).toBeGreaterThan(0);
-      expect([hashKey.length, contactKey.length]).toEqual([32, 32]);
+      expect([hashKey.length, contactKey.length, sessionKey.length]).toEqual([32, 32, 32]);
 
       const secrets: [string, string[]][] = [
         ["site secret key", encodings(SECRET_KEY)],
@@ -99,6 +108,7 @@ describe("secrets", () => {
         ["console password", encodings(CONSOLE_PASSWORD)],
         ["identifier hash key", encodings(hashKey)],
         ["contact key", encodings(contactKey)],
+        ["console session key", encodings(sessionKey)],
         ...signingKeys.map((key): [string, string[]] => ["signing key", [(key.privateJwk as JWK).d!.slice(0, 24)]]),
       ];
       const answers = Buffer.concat(seen).toString("latin1");
