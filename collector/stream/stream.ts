@@ -19,6 +19,8 @@ interface StreamSocketData {
   windowStartMs: number;
   framesInWindow: number;
   tokensInWindow: number;
+  /** Counted against the address's open streams (and to be released on close). */
+  isCounted: boolean;
 }
 
 export interface StreamLimits {
@@ -102,6 +104,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): 
         windowStartMs: Date.now(),
         framesInWindow: 0,
         tokensInWindow: 0,
+        isCounted: false,
       };
       res.upgrade(data, req.getHeader("sec-websocket-key"), req.getHeader("sec-websocket-protocol"), req.getHeader("sec-websocket-extensions"), context);
     },
@@ -109,8 +112,10 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): 
     open: (ws) => {
       deps.metrics?.streamConnections.inc();
       const data = ws.getUserData();
-      connections.tryOpen(data.ip);
       sockets.add(ws);
+      data.isCounted = connections.tryOpen(data.ip);
+      // The upgrade checked the count; streams upgraded at the same moment may still overshoot it.
+      if (!data.isCounted) return void ws.end(1013, "too many open streams from this address");
       openSession(deps.store, data, deps.log)
         .then(async ({ session }) => {
           data.session = session;
@@ -146,7 +151,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): 
       deps.metrics?.streamConnections.dec();
       const data = ws.getUserData();
       data.isClosed = true;
-      connections.close(data.ip);
+      if (data.isCounted) connections.close(data.ip);
       sockets.delete(ws);
     },
   });
