@@ -46,6 +46,26 @@ const siteSchema = z.strictObject({
   shadow: z.array(z.string().min(1)).default([]),
 });
 
+/** A sender as mail clients write it: `no-reply@shop.example` or `Shop <no-reply@shop.example>`. */
+const mailbox = z.string().regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/, "not an e-mail address (addr@host or Name <addr@host>)");
+
+const notifySchema = z.strictObject({
+  /** E-mails one-time codes through this SMTP server. */
+  smtp: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false),
+      user: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      from: mailbox,
+    })
+    .refine((smtp) => (smtp.user === undefined) === (smtp.password === undefined), { message: "give both user and password, or neither", path: ["password"] })
+    .optional(),
+  /** Demo only: codes for every channel without another notifier go to the collector's log and memory. */
+  outbox: z.boolean().default(false),
+});
+
 const configSchema = z.strictObject({
   listen: z
     .strictObject({
@@ -65,12 +85,14 @@ const configSchema = z.strictObject({
   retentionDays: z.int().min(1).max(3650).default(90),
   token: z.strictObject({ ttlSeconds: z.int().min(30).max(86_400).default(600) }).default({ ttlSeconds: 600 }),
   console: z.strictObject({ password: z.string().min(8, "at least 8 characters") }).optional(),
+  notify: notifySchema.optional(),
   sites: z.array(siteSchema).min(1, "at least one site"),
   rulesets: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "ruleset names are letters, digits, _ or -"), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
 });
 
 export type SiteConfig = z.output<typeof siteSchema>;
 export type StoreConfig = z.output<typeof configSchema>["store"];
+export type NotifyConfig = z.output<typeof notifySchema>;
 
 export interface Config extends Omit<z.output<typeof configSchema>, "publicUrl" | "rulesets"> {
   publicUrl: string;

@@ -35,7 +35,7 @@ export interface ChallengeView {
 /** A refusal with the contract's error shape; `challenge` carries the state the page should now show. */
 export class ChallengeError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409 | 429 | 503,
+    readonly status: 400 | 403 | 404 | 409 | 429 | 503,
     readonly code: string,
     message: string,
     readonly extra: { path?: string; challenge?: ChallengeView; retryAfterSeconds?: number } = {},
