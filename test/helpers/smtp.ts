@@ -4,6 +4,21 @@ import { SMTPServer } from "smtp-server";
 export interface ReceivedMail {
   to: string[];
   raw: string;
+  /** The body, transfer encoding undone (a single-part text mail, as the collector sends). */
+  text: string;
+}
+
+function decodeBody(raw: string): string {
+  const split = raw.indexOf("\r\n\r\n");
+  const headers = raw.slice(0, split);
+  const body = raw.slice(split + 4);
+  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === "base64") return Buffer.from(body, "base64").toString("utf8");
+  if (encoding === "quoted-printable") {
+    const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, hex: string) => `%${hex}`);
+    return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/gi, "%25"));
+  }
+  return body;
 }
 
 export interface TestSmtp {
@@ -26,7 +41,8 @@ export async function startSmtp(): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        const raw = Buffer.concat(chunks).toString("utf8");
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: decodeBody(raw) });
         callback();
       });
     },
@@ -44,7 +60,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       while (Date.now() < deadline) {
         for (; read < mails.length; read++) {
           const mail = mails[read]!;
-          const code = /verification code is (\d{6})/.exec(mail.raw.replace(/=\r?\n/g, ""))?.[1];
+          const code = /(?:verification code is|verifieringskod är) (\d{6})/.exec(mail.text)?.[1];
           if (code && mail.to.includes(to)) {
             read++;
             return code;
