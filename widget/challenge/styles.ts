@@ -9,7 +9,7 @@ export const CSS = `
 .status{margin:0 0 .75em;color:var(--vakt-muted,#57606a)}
 .status:empty{display:none}
 .status.passed{color:var(--vakt-success,#1a7f37);font-weight:600}
-.status:focus{outline:none}
+.status:focus{outline:0}
 fieldset{border:0;margin:0 0 1em;padding:0}
 legend{padding:0;margin-bottom:.5em}
 .option{display:flex;gap:.5em;align-items:center;padding:.5em .25em;cursor:pointer}
