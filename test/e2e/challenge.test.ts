@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startDemoShop, type DemoShop } from "../../demo-shop/server.js";
 import { clickLikeAPerson, launchPersonsBrowser, newContext, PERSONAS, stopDisplay, typeLikeAPerson } from "../helpers/browser.js";
 import { SECRET_KEY, SITE_KEY, startTestCollector, type TestCollector } from "../helpers/collector.js";
+import { startPageServer } from "../helpers/page-server.js";
 import { startSmtp, type TestSmtp } from "../helpers/smtp.js";
 import { freePort } from "../helpers/stack.js";
 
@@ -15,6 +16,8 @@ let browser: Browser;
 let smtp: TestSmtp;
 let collector: TestCollector;
 let shop: DemoShop;
+/** A merchant page of its own (not the demo shop), whose origin the site also lists. */
+let merchantPort: number;
 let closeContext: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
@@ -25,9 +28,10 @@ afterAll(async () => {
   stopDisplay();
 });
 beforeEach(async () => {
-  const shopPort = await freePort();
+  const [shopPort, otherPort] = [await freePort(), await freePort()];
+  merchantPort = otherPort;
   collector = await startTestCollector({
-    origins: [`http://127.0.0.1:${shopPort}`],
+    origins: [`http://127.0.0.1:${shopPort}`, `http://127.0.0.1:${merchantPort}`],
     // E-mail through SMTP; text messages to the outbox (no SMS gateway here).
     notify: { smtp: { host: "127.0.0.1", port: smtp.port, from: "Kaffe & Kretsar <no-reply@shop.example>" }, outbox: true },
   });
@@ -82,6 +86,8 @@ describe("step-up challenge in real Chromium", { timeout: 120_000 }, () => {
     await page.getByRole("button", { name: "Send code" }).click();
     const code = await smtp.nextCode("elsa.lind@example.se");
     await page.getByText("We sent a code to e•••@example.se").waitFor();
+    // Styled under the shop's strict CSP (style-src 'self'), in the shop's accent colour (--vakt-accent).
+    expect(await page.getByRole("button", { name: "Verify" }).evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(31, 95, 191)");
     await page.getByLabel("6-digit code").pressSequentially(code, { delay: 40 });
     await page.getByRole("button", { name: "Verify" }).click();
 
@@ -150,5 +156,43 @@ describe("step-up challenge in real Chromium", { timeout: 120_000 }, () => {
     await page.locator('main#result[data-decision="allow"]').waitFor({ timeout: 10_000 });
     expect((await attempt(placed.attempt)).challenge.status).toBe("passed");
     expect(shopper.pageErrors).toEqual([]);
+  });
+
+  it("speaks Swedish on a Swedish page and reports the outcome to vakt.challenge()", async () => {
+    const assessed = await collector.api("POST", "/v1/assess", { order: { id: "ord_sv_1", email: "karin@example.se", amount: 29900, currency: "SEK" } });
+    expect(assessed.body.decision).toBe("challenge");
+    const { ticket } = (await collector.api("POST", "/v1/challenges", { attempt: assessed.body.id })).body;
+    const site = await startPageServer({
+      port: merchantPort,
+      pages: { "/": `<!doctype html><html lang="sv-SE"><title>Kassa</title><div id="verify"></div><script src="${collector.url}/v1/vakt.js" data-site-key="${SITE_KEY}" async></script>` },
+    });
+    try {
+      const shopper = await newContext(browser, PERSONAS.stockholm);
+      closeContext = () => shopper.context.close();
+      const page = await shopper.newPage();
+      await page.goto(site.url);
+      await page.waitForFunction(() => "vakt" in window);
+      await page.evaluate(
+        ({ id, ticket }) => {
+          const w = window as unknown as { vakt: { challenge(id: string, o: object): Promise<unknown> }; outcome?: unknown; event?: unknown };
+          document.addEventListener("vakt:challenge", (event) => (w.event = (event as CustomEvent).detail));
+          void w.vakt.challenge(id, { container: "#verify", ticket }).then((result) => (w.outcome = result));
+        },
+        { id: assessed.body.id as string, ticket: ticket as string },
+      );
+      await page.getByRole("radio", { name: "E-post till k•••@example.se" }).waitFor();
+      await page.getByRole("button", { name: "Skicka kod" }).click();
+      const code = await smtp.nextCode("karin@example.se");
+      await page.getByLabel("Sexsiffrig kod").fill(code);
+      await page.getByRole("button", { name: "Bekräfta" }).click();
+      await page.getByRole("status").filter({ hasText: "Tack, nu är du verifierad." }).waitFor();
+      const expected = { attempt: assessed.body.id, status: "passed" };
+      await expect.poll(() => page.evaluate(() => (window as unknown as { outcome?: unknown }).outcome)).toEqual(expected);
+      expect(await page.evaluate(() => (window as unknown as { event?: unknown }).event)).toEqual(expected);
+      expect((await attempt(assessed.body.id)).decision).toBe("allow");
+      expect(shopper.pageErrors).toEqual([]);
+    } finally {
+      await site.close();
+    }
   });
 });
