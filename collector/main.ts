@@ -23,7 +23,7 @@ import { LoginLimiter } from "./console/login-limiter.js";
 import { ConsoleSessions } from "./console/session.js";
 import { mountConsole } from "./http/console.js";
 import { RULES } from "./rules/index.js";
-import { CHALLENGE_PATH_PREFIX, CHALLENGE_PATHS, mountChallenge } from "./http/challenge.js";
+import { CHALLENGE_PATHS, mountChallenge } from "./http/challenge.js";
 import { ChallengeService } from "./challenge/service.js";
 import { startChallengeSweeper } from "./challenge/sweeper.js";
 import { Outbox, type Notifiers } from "./challenge/notifier.js";
@@ -124,7 +124,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     }, onError);
     mountChallenge(app, { store, challenges, secrets: deps.secrets, sites, widget, onError });
     serve(app, "any", "/*", (req) => {
-      const known = KNOWN_PATHS.includes(req.path) || CHALLENGE_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/") || req.path.startsWith(CHALLENGE_PATH_PREFIX);
+      const known = KNOWN_PATHS.includes(req.path) || CHALLENGE_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/");
       if (known) throw new HttpError(405, "method_not_allowed", `${req.method.toUpperCase()} is not allowed on ${req.path}`);
       return json(404, { error: "not_found", message: `no route ${req.path}` });
     }, { maxBodyBytes: 0, onError });

@@ -20,8 +20,8 @@ export interface ChallengeRouteDeps {
   onError: (err: unknown, req: RequestInfo) => void;
 }
 
+/** Paths with a route here, for the 405 of other methods (the page's routes answer their own). */
 export const CHALLENGE_PATHS = ["/v1/challenge.js", "/v1/challenges"];
-export const CHALLENGE_PATH_PREFIX = "/v1/challenges/";
 
 /** The page's calls carry a ticket and a code or a channel: small. */
 const MAX_PAGE_BODY_BYTES = 2048;

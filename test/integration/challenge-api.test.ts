@@ -114,6 +114,9 @@ describe("challenge API", () => {
     }
     const wrongMethod = await fetch(`${collector.url}/v1/challenges/${id}/state`);
     expect(wrongMethod.status).toBe(405);
+    const noAction = await fetch(`${collector.url}/v1/challenges/${id}`, { method: "POST" });
+    expect(noAction.status).toBe(404);
+    expect((await noAction.json()).error).toBe("not_found");
   });
 
   it("serves the widget bundle, cacheable", async () => {
