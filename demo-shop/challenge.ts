@@ -7,10 +7,14 @@ import type { AssessAnswer, PlacedOrder } from "./pages.js";
 
 const MAX_REMEMBERED_ORDERS = 1000;
 
-/** A ticket that lets the shopper's page drive this attempt's challenge; undefined when the collector refuses or cannot be reached. */
+/**
+ * A ticket that lets the shopper's page drive this attempt's challenge; undefined when the collector
+ * refuses, cannot be reached, or the challenge cannot be taken (no code can be sent: it went to review).
+ */
 export async function challengeTicket(call: CollectorCall, attemptId: string): Promise<string | undefined> {
   const answer = await call("POST", "/v1/challenges", { attempt: attemptId });
-  return answer.ok && typeof answer.json?.ticket === "string" ? answer.json.ticket : undefined;
+  const isOpen = answer.ok && answer.json?.status === "pending" && typeof answer.json.ticket === "string";
+  return isOpen ? answer.json.ticket : undefined;
 }
 
 /** The attempt as the collector has it now: a passed challenge reads `allow`, a failed one `review`. */
