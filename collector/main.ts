@@ -75,11 +75,9 @@ export async function startCollector(config: Config, options: StartOptions = {})
     const trustedProxies = new Set(config.trustProxy);
     const contacts = await ContactVault.open(store);
     const outbox = config.notify?.outbox ? new Outbox(log) : undefined;
-    const notifiers: Notifiers = {
-      ...(outbox ? { email: outbox, phone: outbox } : {}),
-      ...(config.notify?.smtp ? { email: new SmtpNotifier(config.notify.smtp) } : {}),
-      ...options.notifiers,
-    };
+    const smtp = config.notify?.smtp ? new SmtpNotifier(config.notify.smtp) : undefined;
+    smtp?.verify().catch((err: unknown) => log(`notify.smtp: cannot use ${config.notify!.smtp!.host}:${config.notify!.smtp!.port} (${err instanceof Error ? err.message : String(err)}); e-mailed codes will fail until it works`));
+    const notifiers: Notifiers = { ...(outbox ? { email: outbox, phone: outbox } : {}), ...(smtp ? { email: smtp } : {}), ...options.notifiers };
     const challenges = await ChallengeService.open({ store, contacts, notifiers, log });
     if (!challenges.hasNotifiers) log("challenge: no notifier configured (config `notify`): a `challenge` decision cannot send a code and goes to review");
     const challengeSweeper = startChallengeSweeper(store, challenges, log);

@@ -38,6 +38,11 @@ export class SmtpNotifier implements Notifier {
     await this.transport.sendMail({ from: this.options.from, to: message.to, subject, text });
   }
 
+  /** Connects and greets the server once, e.g. at start, to report a wrong host or password early. */
+  async verify(): Promise<void> {
+    await this.transport.verify();
+  }
+
   async close(): Promise<void> {
     this.transport.close();
   }
