@@ -9,11 +9,11 @@ const MAX_REMEMBERED_ORDERS = 1000;
 
 /**
  * A ticket that lets the shopper's page drive this attempt's challenge; undefined when the collector
- * refuses, cannot be reached, or the challenge cannot be taken (no code can be sent: it went to review).
+ * refuses, cannot be reached, or no code can be sent (no channel: the order is left to the team).
  */
 export async function challengeTicket(call: CollectorCall, attemptId: string): Promise<string | undefined> {
   const answer = await call("POST", "/v1/challenges", { attempt: attemptId });
-  const isOpen = answer.ok && answer.json?.status === "pending" && typeof answer.json.ticket === "string";
+  const isOpen = answer.ok && answer.json?.status === "pending" && answer.json.channels?.length > 0 && typeof answer.json.ticket === "string";
   return isOpen ? answer.json.ticket : undefined;
 }
 

@@ -138,14 +138,17 @@ describe("ChallengeService", () => {
     expect(await refusal(service.verify("att_1", ticket, "123456"))).toMatchObject({ status: 409, code: "no_code" });
   });
 
-  it("fails at once when no code can be sent: no contact, or no notifier", async () => {
+  it("offers no channel when no code can be sent (no contact, or no notifier), and fails once the page asks", async () => {
     await recordAttempt("att_1", "challenge", {});
-    expect((await service.open("pk_a", "att_1")).view.status).toBe("failed");
+    const { ticket, view } = await service.open("pk_a", "att_1");
+    expect(view).toMatchObject({ status: "pending", channels: [] });
+    expect((await store.getAttempt("att_1"))?.answer.decision).toBe("challenge");
+    expect((await service.state("att_1", ticket)).status).toBe("failed");
     expect((await store.getAttempt("att_1"))?.answer).toMatchObject({ decision: "review", challenge: { reason: "no_contact" } });
 
     const silent = await ChallengeService.open({ store, contacts: await ContactVault.open(store, clock), notifiers: {}, now: clock });
     await recordAttempt("att_2", "challenge");
-    expect((await silent.open("pk_a", "att_2")).view.status).toBe("failed");
+    expect((await silent.open("pk_a", "att_2")).view.channels).toEqual([]);
   });
 
   it("sends a challenge nobody finished to review once its window has closed", async () => {

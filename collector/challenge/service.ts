@@ -87,11 +87,14 @@ export class ChallengeService {
     return Object.keys(this.options.notifiers).length > 0;
   }
 
-  /** Merchant backend: the ticket for the page, and the challenge's state. Fails the challenge at once when no code can ever be sent. */
+  /**
+   * Merchant backend: the ticket for the page, and the challenge's state. No channels means no code
+   * can be sent; the challenge then fails once the page asks for it or its window closes.
+   */
   async open(siteKey: string, attemptId: string): Promise<{ ticket: string; view: ChallengeView }> {
     return this.lock.run(attemptId, async () => {
       const loaded = await this.load(attemptId, siteKey);
-      const view = await this.settle(loaded);
+      const view = await this.settle(loaded, false);
       return { ticket: this.keys.ticket(attemptId), view };
     });
   }
@@ -194,13 +197,14 @@ export class ChallengeService {
   }
 
   /** The state now; a pending challenge that can no longer be passed fails here (and the attempt goes to review). */
-  private async settle(loaded: Loaded): Promise<ChallengeView> {
+  private async settle(loaded: Loaded, isShopperHere = true): Promise<ChallengeView> {
     const view = this.view(loaded);
     if (view.status !== "pending") return view;
     const nowMs = this.now();
     const hasLiveCode = loaded.record?.codeExpiresAtMs !== undefined && loaded.record.codeExpiresAtMs > nowMs;
     if (nowMs >= loaded.attempt.tsMs + CHALLENGE_WINDOW_MS) return this.fail(loaded, "expired");
-    if (!hasLiveCode && (view.channels.length === 0 || view.sendsLeft === 0)) return this.fail(loaded, loaded.record ? "expired" : "no_contact");
+    if (!hasLiveCode && view.sendsLeft === 0) return this.fail(loaded, "expired");
+    if (!hasLiveCode && view.channels.length === 0 && isShopperHere) return this.fail(loaded, loaded.record ? "expired" : "no_contact");
     return view;
   }
 
