@@ -3,6 +3,8 @@
 // Also builds dist/reference/fingerprintjs.js: FingerprintJS alone (load + get, monitoring off) with the
 // same settings, the yardstick of the script's size budget (FingerprintJS + 6 KB gzipped, checked in
 // test/integration/script-size.test.ts). The build prints both gzipped sizes.
+// The step-up challenge widget (preact, TSX) is its own file, dist/public/vakt-challenge.js (ESM, imported
+// on demand by the script's loader, served as /v1/challenge.js); its gzipped size is printed too.
 import { existsSync } from "node:fs";
 import { dirname, resolve as resolvePath } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -62,12 +64,13 @@ function reportSize(label) {
   };
 }
 
-const plugins = (isModule, label) => [
+/** `ecma`: the widget targets ES2020 (its loader's dynamic import needs it anyway), which keeps `?.` and `??` short. */
+const plugins = (isModule, label, ecma = 2019) => [
   tsExtensions(),
   fingerprintjsReference(),
-  resolve({ browser: true, extensions: [".ts", ".js"] }),
-  esbuild({ target: "es2019", tsconfig: "tsconfig.json" }),
-  terser({ ecma: 2019, module: isModule, compress: { passes: 2 }, format: { comments: false } }),
+  resolve({ browser: true, extensions: [".ts", ".tsx", ".js"] }),
+  esbuild({ target: `es${ecma}`, tsconfig: "tsconfig.json", jsx: "automatic", jsxImportSource: "preact" }),
+  terser({ ecma, module: isModule, compress: { passes: 2 }, format: { comments: false } }),
   ...(label ? [reportSize(label)] : []),
 ];
 
@@ -100,5 +103,10 @@ export default [
     input: "widget/console/main.tsx",
     output: { file: "dist/public/console.js", format: "iife" },
     plugins: consolePlugins,
+  },
+  {
+    input: "widget/challenge/index.tsx",
+    output: { file: "dist/public/vakt-challenge.js", format: "es" },
+    plugins: plugins(true, "vakt-challenge.js", 2020),
   },
 ];

@@ -68,6 +68,26 @@ const rateLimitsSchema = z.strictObject({
 });
 const RATE_LIMIT_DEFAULTS = rateLimitsSchema.parse({});
 
+/** A sender as mail clients write it: `no-reply@shop.example` or `Shop <no-reply@shop.example>`. */
+const mailbox = z.string().regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/, "not an e-mail address (addr@host or Name <addr@host>)");
+
+const notifySchema = z.strictObject({
+  /** E-mails one-time codes through this SMTP server. */
+  smtp: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false),
+      user: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+      from: mailbox,
+    })
+    .refine((smtp) => (smtp.user === undefined) === (smtp.password === undefined), { message: "give both user and password, or neither", path: ["password"] })
+    .optional(),
+  /** Demo only: codes for every channel without another notifier go to the collector's log and memory. */
+  outbox: z.boolean().default(false),
+});
+
 const configSchema = z.strictObject({
   listen: z
     .strictObject({
@@ -87,6 +107,7 @@ const configSchema = z.strictObject({
   retentionDays: z.int().min(1).max(3650).default(90),
   token: z.strictObject({ ttlSeconds: z.int().min(30).max(86_400).default(600) }).default({ ttlSeconds: 600 }),
   console: z.strictObject({ password: z.string().min(8, "at least 8 characters") }).optional(),
+  notify: notifySchema.optional(),
   sites: z.array(siteSchema).min(1, "at least one site"),
   rateLimits: rateLimitsSchema.default(RATE_LIMIT_DEFAULTS),
   rulesets: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "ruleset names are letters, digits, _ or -"), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
@@ -95,6 +116,7 @@ const configSchema = z.strictObject({
 export type SiteConfig = z.output<typeof siteSchema>;
 export type RateLimitsConfig = z.output<typeof rateLimitsSchema>;
 export type StoreConfig = z.output<typeof configSchema>["store"];
+export type NotifyConfig = z.output<typeof notifySchema>;
 
 export interface Config extends Omit<z.output<typeof configSchema>, "publicUrl" | "rulesets"> {
   publicUrl: string;

@@ -24,6 +24,11 @@ import { LoginLimiter } from "./console/login-limiter.js";
 import { ConsoleSessions } from "./console/session.js";
 import { mountConsole } from "./http/console.js";
 import { RULES } from "./rules/index.js";
+import { CHALLENGE_PATHS, mountChallenge } from "./http/challenge.js";
+import { ChallengeService } from "./challenge/service.js";
+import { startChallengeSweeper } from "./challenge/sweeper.js";
+import { Outbox, type Notifiers } from "./challenge/notifier.js";
+import { SmtpNotifier } from "./challenge/smtp-notifier.js";
 
 export interface RunningCollector {
   url: string;
@@ -31,6 +36,8 @@ export interface RunningCollector {
   store: Store;
   rules: LiveRules;
   retention: Retention;
+  /** The demo's outbox of one-time codes, when the config has `notify.outbox`. */
+  outbox?: Outbox;
   close(): Promise<void>;
 }
 
@@ -40,6 +47,8 @@ export interface StartOptions {
   publicDir?: string;
   /** The file the config came from: reloads re-read it (admin call, SIGHUP, or a change on disk). */
   configPath?: string;
+  /** Notifiers for one-time codes that replace the config's, per channel: e.g. an SMS gateway for `phone`. */
+  notifiers?: Notifiers;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -53,6 +62,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const publicDir = options.publicDir ?? findPublicDir();
   const script = readFileSync(`${publicDir}/vakt.js`);
   const consoleScript = existsSync(`${publicDir}/console.js`) ? readFileSync(`${publicDir}/console.js`) : undefined;
+  const widget = readFileSync(`${publicDir}/vakt-challenge.js`);
 
   const store = openStore(config.store);
   try {
@@ -64,10 +74,18 @@ export async function startCollector(config: Config, options: StartOptions = {})
     const metrics = new Metrics();
     const retention = startRetention(store, config.retentionDays * 86_400_000, log);
     const trustedProxies = new Set(config.trustProxy);
+    const contacts = await ContactVault.open(store);
+    const outbox = config.notify?.outbox ? new Outbox(log) : undefined;
+    const smtp = config.notify?.smtp ? new SmtpNotifier(config.notify.smtp) : undefined;
+    smtp?.verify().catch((err: unknown) => log(`notify.smtp: cannot use ${config.notify!.smtp!.host}:${config.notify!.smtp!.port} (${err instanceof Error ? err.message : String(err)}); e-mailed codes will fail until it works`));
+    const notifiers: Notifiers = { ...(outbox ? { email: outbox, phone: outbox } : {}), ...(smtp ? { email: smtp } : {}), ...options.notifiers };
+    const challenges = await ChallengeService.open({ store, contacts, notifiers, log });
+    if (!challenges.hasNotifiers) log("challenge: no notifier configured (config `notify`): a `challenge` decision cannot send a code and goes to review");
+    const challengeSweeper = startChallengeSweeper(store, challenges, log);
     const deps: routes.RouteDeps = {
       store,
       tokens,
-      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000, metrics, contacts: await ContactVault.open(store) }),
+      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000, metrics, contacts }),
       labeler: new Labeler(store),
       secrets: new SecretKeys(config.sites),
       rules,
@@ -106,8 +124,9 @@ export async function startCollector(config: Config, options: StartOptions = {})
       ruleIds: RULES.map((rule) => rule.id),
       script: consoleScript,
     }, onError);
+    mountChallenge(app, { store, challenges, secrets: deps.secrets, sites, widget, onError });
     serve(app, "any", "/*", (req) => {
-      const known = KNOWN_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/");
+      const known = KNOWN_PATHS.includes(req.path) || CHALLENGE_PATHS.includes(req.path) || req.path.startsWith("/v1/attempts/");
       if (known) throw new HttpError(405, "method_not_allowed", `${req.method.toUpperCase()} is not allowed on ${req.path}`);
       return json(404, { error: "not_found", message: `no route ${req.path}` });
     }, { maxBodyBytes: 0, onError });
@@ -128,11 +147,14 @@ export async function startCollector(config: Config, options: StartOptions = {})
       store,
       rules,
       retention,
+      ...(outbox ? { outbox } : {}),
       async close() {
         if (isClosed) return;
         isClosed = true;
         rules.close();
         retention.stop();
+        challengeSweeper.stop();
+        await Promise.all(Object.values(notifiers).map((notifier) => notifier.close?.()));
         uWS.us_listen_socket_close(listenSocket);
         stream.closeAll();
         await store.close();
@@ -147,7 +169,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
 function findPublicDir(): string {
   for (const relative of ["../public", "../dist/public"]) {
     const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(`${dir}/vakt.js`)) return dir;
+    if (existsSync(`${dir}/vakt.js`) && existsSync(`${dir}/vakt-challenge.js`)) return dir;
   }
-  throw new Error("the browser script is not built: run `npm run build`");
+  throw new Error("the browser script or the challenge widget is not built: run `npm run build`");
 }

@@ -180,6 +180,25 @@ export async function assessOrder(request: AssessRequest): Promise<AssessOutcome
   }
 }
 
+/** A JSON call to the collector with the site's secret key; never throws (ok false on any failure). */
+export type CollectorCall = (method: "GET" | "POST", path: string, body?: unknown) => Promise<{ ok: boolean; json: any }>;
+
+export function collectorCall(baseUrl: string, secretKey: string, timeoutMs: number): CollectorCall {
+  return async (method, path, body) => {
+    try {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${secretKey}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { ok: response.ok, json: parseJson(await response.text()) };
+    } catch {
+      return { ok: false, json: undefined };
+    }
+  };
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -194,7 +213,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const DECISIONS = new Set(["allow", "challenge", "review", "deny"]);
 
-function toAnswer(json: unknown): AssessAnswer | undefined {
+export function toAnswer(json: unknown): AssessAnswer | undefined {
   if (!isRecord(json)) return undefined;
   const { id, orderId, decision, score, token, reasons, device } = json;
   if (typeof id !== "string" || typeof decision !== "string" || !DECISIONS.has(decision)) {

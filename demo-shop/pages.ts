@@ -165,14 +165,62 @@ const MESSAGES = {
   error: { title: "Order received — we'll confirm it shortly" },
 } as const;
 
+/** What the result page needs to show the step-up widget; no ticket when the collector would not open the challenge. */
+export interface ChallengeEmbed {
+  collectorUrl: string;
+  siteKey: string;
+  ticket: string | undefined;
+  returnUrl: string;
+  hasInbox: boolean;
+}
+
+/** A code the demo "sent", as the collector's outbox keeps it (the contact masked). */
+export interface InboxMessage {
+  channel: "email" | "phone";
+  to: string;
+  subject: string;
+  text: string;
+  atMs: number;
+  attemptId: string;
+}
+
+function challengeBlock(answer: AssessAnswer, embed: ChallengeEmbed): SafeHtml {
+  if (!embed.ticket) {
+    return html`<p id="challenge-unavailable">We could not start the verification just now. Our team will check the order instead.</p>`;
+  }
+  const note = embed.hasInbox
+    ? html`<p class="demo-note">Demo: no e-mail or text message is really sent. Read the code in the <a href="/demo/inbox" target="_blank" rel="noopener">demo inbox</a> (or the collector's log).</p>`
+    : "";
+  return html`<div id="vakt-challenge" class="challenge" data-vakt-challenge="${answer.id}" data-vakt-ticket="${embed.ticket}" data-vakt-return-url="${embed.returnUrl}"></div>
+${note}
+<script src="${embed.collectorUrl}/v1/vakt.js" data-site-key="${embed.siteKey}" async></script>`;
+}
+
+export function inboxPage(messages: readonly InboxMessage[] | undefined): string {
+  if (!messages) return messagePage("not-found", "No demo inbox", "The collector does not run with the demo outbox (config notify.outbox).");
+  const items = messages.map(
+    (m) => html`<li class="message" data-attempt="${m.attemptId}" data-channel="${m.channel}">
+<p><strong>${m.channel === "email" ? "E-mail" : "Text message"} to ${m.to}</strong> · ${new Date(m.atMs).toLocaleTimeString("en-GB")}</p>
+${m.subject ? html`<p>${m.subject}</p>` : ""}<pre>${m.text}</pre>
+</li>`,
+  );
+  return page(
+    "Demo inbox",
+    html`<main id="inbox" class="panel">
+<h1>Demo inbox</h1>
+<p>The codes the collector's demo outbox "sent", newest first. A real collector e-mails them (SMTP) or texts them (an SMS gateway). Reload for new ones.</p>
+${messages.length === 0 ? html`<p>No codes yet.</p>` : html`<ol class="inbox">${items}</ol>`}
+</main>`,
+  );
+}
+
 function explanation(decision: keyof typeof MESSAGES, order: PlacedOrder): SafeHtml {
   switch (decision) {
     case "allow":
       return html`<p>Thank you, ${order.name}! Your order is confirmed and a receipt is on its way to ${order.email}.</p>`;
     case "challenge":
       return html`<p>Before we can accept this order we need to make sure it is really you, ${order.name}.
-You will be asked for a one-time code sent to your phone or e-mail.</p>
-<p>The verification step is not part of this demo yet, so the order stops here.</p>`;
+We will send a one-time code to your e-mail or phone.</p>`;
     case "review":
       return html`<p>Thank you, ${order.name}. We check some orders by hand before they ship.
 We will e-mail ${order.email} within one working day; you do not need to do anything.</p>`;
@@ -214,7 +262,7 @@ ${list}
 </details>`;
 }
 
-export function resultPage(order: PlacedOrder, outcome: AssessOutcome): string {
+export function resultPage(order: PlacedOrder, outcome: AssessOutcome, challenge?: ChallengeEmbed): string {
   const decision = outcome.kind === "error" ? "error" : outcome.answer.decision;
   const answer = outcome.kind === "assessed" ? outcome.answer : undefined;
   const { title } = MESSAGES[decision];
@@ -223,6 +271,7 @@ export function resultPage(order: PlacedOrder, outcome: AssessOutcome): string {
     html`<main id="result" class="panel result" data-decision="${decision}"${attr("data-attempt", answer?.id)} data-order="${order.id}"${attr("data-token-status", answer?.token?.status)}>
 <h1>${title}</h1>
 ${explanation(decision, order)}
+${answer && challenge && decision === "challenge" ? challengeBlock(answer, challenge) : ""}
 <p class="summary">Order <strong id="order-id">${order.id}</strong>: ${order.quantity} × ${order.product.name}, ${formatSek(order.amount)}.</p>
 <p><a href="/">Continue shopping</a></p>
 ${debugBlock(outcome)}

@@ -4,8 +4,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { findProduct } from "./catalogue.js";
-import { assessOrder, buildOrder, newOrderId, parseCheckout } from "./order.js";
-import { cataloguePage, checkoutPage, EMPTY_CHECKOUT, messagePage, resultPage } from "./pages.js";
+import type { AssessOutcome } from "./pages.js";
+import { challengeTicket, currentDecision, RecentOrders } from "./challenge.js";
+import { assessOrder, buildOrder, collectorCall, newOrderId, parseCheckout, type CollectorCall } from "./order.js";
+import { cataloguePage, checkoutPage, EMPTY_CHECKOUT, inboxPage, messagePage, resultPage, type InboxMessage, type PlacedOrder } from "./pages.js";
 import { SHOP_CSS } from "./styles.js";
 
 export interface DemoShopOptions {
@@ -20,6 +22,8 @@ export interface DemoShopOptions {
   siteKey: string;
   secretKey: string;
   log?: (line: string) => void;
+  /** The collector's demo outbox (config `notify.outbox`), shown at /demo/inbox. */
+  inbox?: () => readonly InboxMessage[];
 }
 
 export interface DemoShop {
@@ -36,6 +40,8 @@ const ROUTES: Record<string, readonly string[]> = {
   "/": ["GET"],
   "/checkout": ["GET"],
   "/order": ["POST"],
+  "/order/status": ["GET"],
+  "/demo/inbox": ["GET"],
   "/shop.css": ["GET"],
   "/healthz": ["GET"],
 };
@@ -47,6 +53,9 @@ interface Context {
   secretKey: string;
   htmlHeaders: Record<string, string>;
   log: (line: string) => void;
+  collector: CollectorCall;
+  orders: RecentOrders;
+  inbox: (() => readonly InboxMessage[]) | undefined;
 }
 
 export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop> {
@@ -80,6 +89,9 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShop>
       "cache-control": "no-store",
     },
     log: options.log ?? (() => {}),
+    collector: collectorCall(stripTrailingSlash(options.assessUrl ?? options.collectorUrl), options.secretKey, ASSESS_TIMEOUT_MS),
+    orders: new RecentOrders(),
+    inbox: options.inbox,
   };
 
   const server = createServer((req, res) => {
@@ -148,6 +160,12 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
       return;
     case "/order":
       await placeOrder(ctx, req, res);
+      return;
+    case "/order/status":
+      await showOrderStatus(ctx, res, query.get("id") ?? "");
+      return;
+    case "/demo/inbox":
+      sendHtml(ctx, res, ctx.inbox ? 200 : 404, inboxPage(ctx.inbox?.()));
       return;
     case "/shop.css":
       send(res, 200, { "content-type": "text/css; charset=utf-8", "cache-control": "no-cache" }, SHOP_CSS);
@@ -220,7 +238,7 @@ async function placeOrder(ctx: Context, req: IncomingMessage, res: ServerRespons
       `demo-shop: order ${order.id} ${parsed.quantity}x${parsed.product.sku} → ${answer.decision} (${answer.id}, token ${answer.token?.status ?? "?"})`,
     );
   }
-  const placed = {
+  const placed: PlacedOrder = {
     id: order.id,
     product: parsed.product,
     quantity: parsed.quantity,
@@ -228,7 +246,36 @@ async function placeOrder(ctx: Context, req: IncomingMessage, res: ServerRespons
     name: parsed.values.name,
     email: parsed.values.email,
   };
-  sendHtml(ctx, res, 200, resultPage(placed, outcome));
+  if (outcome.kind === "assessed") ctx.orders.remember({ placed, attemptId: outcome.answer.id });
+  sendHtml(ctx, res, 200, await resultWithChallenge(ctx, placed, outcome));
+}
+
+/** The result page; for `challenge`, with the step-up widget, whose ticket the shop asks the collector for. */
+async function resultWithChallenge(ctx: Context, placed: PlacedOrder, outcome: AssessOutcome): Promise<string> {
+  if (outcome.kind !== "assessed" || outcome.answer.decision !== "challenge") return resultPage(placed, outcome);
+  const ticket = await challengeTicket(ctx.collector, outcome.answer.id);
+  return resultPage(placed, outcome, {
+    ...pageKeys(ctx),
+    ticket,
+    returnUrl: `/order/status?id=${encodeURIComponent(placed.id)}`,
+    hasInbox: ctx.inbox !== undefined,
+  });
+}
+
+/** Where the widget sends the shopper when the challenge ends: the decision read back from the collector. */
+async function showOrderStatus(ctx: Context, res: ServerResponse, orderId: string): Promise<void> {
+  const order = ctx.orders.get(orderId);
+  if (!order) {
+    sendHtml(ctx, res, 404, messagePage("not-found", "Order not found", "We have no order with that number."));
+    return;
+  }
+  const answer = await currentDecision(ctx.collector, order.attemptId);
+  if (!answer) {
+    sendHtml(ctx, res, 503, messagePage("error", "Please try again", "We could not look up your order just now."));
+    return;
+  }
+  ctx.log(`demo-shop: order ${orderId} is now ${answer.decision} (${order.attemptId})`);
+  sendHtml(ctx, res, 200, await resultWithChallenge(ctx, order.placed, { kind: "assessed", answer }));
 }
 
 function pageKeys(ctx: Context): { collectorUrl: string; siteKey: string } {

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     siteKey: site.siteKey,
     secretKey: site.secretKey,
     log: (line) => console.log(line),
+    ...(collector.outbox ? { inbox: () => collector.outbox!.list() } : {}),
   }).catch(async (error: unknown) => {
     await collector.close().catch(() => {});
     const reason = (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? "is already in use" : String(error);
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       `  Collector   ${config.publicUrl}  (config: ${shownPath})`,
       `  Site key    ${site.siteKey}   (public, in the script tag)`,
       `  Secret key  ${site.secretKey}   (server side, for /v1/assess)`,
+      ...(collector.outbox ? [`  Demo inbox  ${shop.url}/demo/inbox   (one-time codes of step-up challenges)`] : []),
       "",
       "  Press Ctrl+C to stop.",
       "",

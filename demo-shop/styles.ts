@@ -47,4 +47,8 @@ form input:focus,form select:focus{outline:2px solid #1f5fbf;outline-offset:1px}
 .reason[data-severity="high"] .severity{color:#c0392b}
 .reason[data-severity="medium"] .severity{color:#b07d00}
 .reason[data-severity="low"] .severity{color:#4a5264}
+.challenge{margin:1.2rem 0;--vakt-accent:#1f5fbf;--vakt-radius:.4rem}
+.demo-note{font-size:.85rem;color:#4a5264}
+.inbox{padding-left:1.2rem}
+.inbox pre{white-space:pre-wrap;background:#f0f2f6;padding:.5rem .8rem;border-radius:.3rem}
 `.trimStart();

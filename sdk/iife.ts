@@ -1,15 +1,17 @@
 /**
  * The script-tag entry (`<script src="https://COLLECTOR/v1/vakt.js" data-site-key="pk_..." async>`).
  * Finds its own tag, reads `data-site-key` and `data-debug`, takes the collector's URL from the
- * script's own URL, starts the agent and sets `window.vakt = { token }`. No other globals.
+ * script's own URL, starts the agent and sets `window.vakt = { token, challenge }`. No other globals.
+ * Shows the step-up challenge in every `[data-vakt-challenge]` element once the page is parsed.
  */
 import { start } from "./agent.js";
+import { challenge, mountAll, type ChallengeOptions, type ChallengeResult } from "./challenge.js";
 
 const SCRIPT_PATH = "/v1/vakt.js";
 
 declare global {
   interface Window {
-    vakt?: { token: () => Promise<string> };
+    vakt?: { token: () => Promise<string>; challenge: (attemptId: string, options: ChallengeOptions) => Promise<ChallengeResult> };
   }
 }
 
@@ -41,8 +43,11 @@ function boot(): void {
   if (window.vakt) return debugLog("already started; this copy does nothing");
   const siteKey = script?.getAttribute("data-site-key");
   if (!script || !siteKey) return debugLog("no data-site-key on the script tag; not started");
-  const agent = start({ siteKey, collectorUrl: collectorUrlOf(script.src), debug: isDebug });
-  window.vakt = { token: () => agent.token() };
+  const collectorUrl = collectorUrlOf(script.src);
+  const agent = start({ siteKey, collectorUrl, debug: isDebug });
+  window.vakt = { token: () => agent.token(), challenge: (attemptId, options) => challenge(collectorUrl, attemptId, options) };
+  if (document.readyState === "loading") addEventListener("DOMContentLoaded", () => mountAll(collectorUrl));
+  else mountAll(collectorUrl);
 }
 
 try {

@@ -9,4 +9,6 @@ export interface AssessAnswer extends Evaluation {
   token: { status: TokenStatus };
   device: { id: string; firstSeen: string; attempts: number } | null;
   shadow: { ruleset: string; decision: Decision }[];
+  /** Set once a step-up challenge ended: passed turns the decision into `allow`, failed into `review`. */
+  challenge?: { status: "passed" | "failed"; at: string; channel?: "email" | "phone"; reason?: "wrong_codes" | "expired" | "no_contact" };
 }

@@ -84,6 +84,8 @@ export interface ChallengeRecord {
   status: "pending" | "passed" | "failed";
   /** Where the current code went, once one was sent. */
   channel?: "email" | "phone";
+  /** That address or number, masked (`a•••@example.com`), for the page to show. */
+  sentTo?: string;
   /** A keyed hash of the current code, never the code itself. */
   codeHash?: string;
   codeExpiresAtMs?: number;
