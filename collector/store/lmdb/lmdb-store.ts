@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { open, type Database, type Key, type RootDatabase } from "lmdb";
-import { keys } from "../keys.js";
+import { open, type Database, type DatabaseOptions, type Key, type RootDatabase } from "lmdb";
+import { historyBytes, keys } from "../keys.js";
 import type {
   AttemptRecord,
   ChallengeRecord,
@@ -16,10 +16,17 @@ import type {
 } from "../types.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import { idFloor } from "../../ids.js";
+import { decodeIndexEntry, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
+
+/** What an lmdb-js write returns when the environment is opened with `separateFlushed`. */
+type WritePromise = Promise<boolean> & { flushed?: Promise<void> };
 
 /**
  * The embedded store: one LMDB environment in the data directory, one named database per record kind.
- * Reads are synchronous; writes are transactions, and the ones the contract calls durable wait for the flush.
+ * Reads are synchronous. An attempt's writes are plain asynchronous puts, which lmdb-js batches with
+ * everything else written in the same event turn into one transaction run on its writer thread;
+ * rarer multi-step writes (labels, retention) are transaction callbacks. Writes the contract calls
+ * durable wait for the flush of their own transaction.
  */
 export class LmdbStore implements Store {
   private readonly root: RootDatabase;
@@ -28,7 +35,8 @@ export class LmdbStore implements Store {
   private readonly attempts: Database<AttemptRecord, Key>;
   private readonly orders: Database<string, Key>;
   private readonly tokenUses: Database<TokenUse, Key>;
-  private readonly index: Database<Omit<HistoryEntry, "tsMs" | "attemptId">, Key>;
+  /** Byte-string keys and string values: see keys.ts `historyBytes` and index-codec.ts. */
+  private readonly index: Database<string, string>;
   private readonly labels: Database<LabelRecord, Key>;
   private readonly lists: Database<ListEntry, Key>;
   private readonly contacts: Database<{ sealed: Buffer; expiresAtMs: number }, Key>;
@@ -47,14 +55,15 @@ export class LmdbStore implements Store {
   constructor(path: string, options: { durable?: boolean } = {}) {
     mkdirSync(path, { recursive: true });
     this.isDurable = options.durable ?? true;
-    this.root = open({ path, maxDbs: 24, ...(this.isDurable ? {} : { noSync: true }) });
+    this.root = open({ path, maxDbs: 24, separateFlushed: true, ...(this.isDurable ? {} : { noSync: true }) });
     const db = <V>(name: string) => this.root.openDB<V, Key>({ name });
     this.meta = db("meta");
     this.sessions = db("sessions");
     this.attempts = db("attempts");
     this.orders = db("orders");
     this.tokenUses = db("token-uses");
-    this.index = db("identifier-index");
+    // lmdb-js takes a `keyEncoder` its typings do not declare.
+    this.index = this.root.openDB<string, string>({ name: "identifier-index", keyEncoder: indexKeyEncoder, encoding: "string" } as DatabaseOptions & { name: string });
     this.labels = db("labels");
     this.lists = db("label-lists");
     this.contacts = db("contacts");
@@ -102,17 +111,29 @@ export class LmdbStore implements Store {
   }
 
   async recordAttempt(attempt: AttemptRecord): Promise<void> {
-    await this.commit(() => {
-      this.attempts.put(keys.attempt(attempt.id), attempt);
-      this.orders.put(keys.order(attempt.siteKey, attempt.orderId), attempt.id);
-      if (attempt.tokenJti !== undefined) {
-        this.tokenUses.put(keys.tokenUse(attempt.tokenJti), { orderId: attempt.orderId, attemptId: attempt.id });
-      }
-      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
-        this.index.put(keys.history(kind, hash, attempt.tsMs, attempt.id), { siteKey: attempt.siteKey, ids: attempt.ids });
-      }
-      this.trackReview(attempt);
-    });
+    if (!this.isDurable) {
+      this.root.transactionSync(() => this.writeAttempt(attempt));
+      return;
+    }
+    await this.durable(this.writeAttempt(attempt));
+  }
+
+  /** The attempt's puts, all in this event turn, so lmdb-js commits them in one transaction. */
+  private writeAttempt(attempt: AttemptRecord): WritePromise[] {
+    const writes: WritePromise[] = [
+      this.attempts.put(keys.attempt(attempt.id), attempt),
+      this.orders.put(keys.order(attempt.siteKey, attempt.orderId), attempt.id),
+    ];
+    if (attempt.tokenJti !== undefined) {
+      writes.push(this.tokenUses.put(keys.tokenUse(attempt.tokenJti), { orderId: attempt.orderId, attemptId: attempt.id }));
+    }
+    const shared = encodeIndexValue(attempt.siteKey, attempt.ids);
+    for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
+      writes.push(this.index.put(historyBytes.key(kind, hash, attempt.tsMs, attempt.id), shared));
+    }
+    const review = this.trackReview(attempt);
+    if (review) writes.push(review);
+    return writes;
   }
 
   async updateAttempt(attempt: AttemptRecord): Promise<void> {
@@ -122,11 +143,12 @@ export class LmdbStore implements Store {
     });
   }
 
-  /** Inside a write transaction: keeps the open-review index in step with the attempt. */
-  private trackReview(attempt: AttemptRecord): void {
+  /** Keeps the open-review index in step with the attempt, in the same transaction as its other writes. */
+  private trackReview(attempt: AttemptRecord): WritePromise | undefined {
     const key = keys.openReview(attempt.id);
-    if (attempt.review?.status === "open") this.openReviews.put(key, attempt.siteKey);
-    else if (this.openReviews.get(key) !== undefined) this.openReviews.remove(key);
+    if (attempt.review?.status === "open") return this.openReviews.put(key, attempt.siteKey);
+    if (this.openReviews.get(key) !== undefined) return this.openReviews.remove(key);
+    return undefined;
   }
 
   async listOpenReviews(query: { siteKey?: string; beforeId?: string; limit: number }): Promise<AttemptRecord[]> {
@@ -159,16 +181,9 @@ export class LmdbStore implements Store {
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
-    const range = this.index.getRange({
-      start: keys.historyEnd(kind, hash),
-      end: keys.historyFrom(kind, hash, sinceMs),
-      reverse: true,
-      limit,
-    });
-    for (const { key, value } of range) {
-      const [, , tsMs, attemptId] = key as [string, string, number, string];
-      entries.push({ attemptId, tsMs, siteKey: value.siteKey, ids: value.ids });
-    }
+    const { low, high, prefixLength } = historyBytes.range(kind, hash, sinceMs);
+    const range = this.index.getRange({ start: high, end: low, reverse: true, limit });
+    for (const { key, value } of range) entries.push(decodeIndexEntry(key, value, prefixLength));
     return entries;
   }
 
@@ -194,10 +209,15 @@ export class LmdbStore implements Store {
   }
 
   async putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void> {
-    await this.commit(() => {
-      this.contacts.put(keys.contact(attemptId), { sealed, expiresAtMs });
-      this.contactExpiries.put(keys.contactExpiry(expiresAtMs, attemptId), attemptId);
-    });
+    const write = () => [
+      this.contacts.put(keys.contact(attemptId), { sealed, expiresAtMs }),
+      this.contactExpiries.put(keys.contactExpiry(expiresAtMs, attemptId), attemptId),
+    ];
+    if (!this.isDurable) {
+      this.root.transactionSync(write);
+      return;
+    }
+    await this.durable(write());
   }
 
   async getContact(attemptId: string, nowMs: number): Promise<Buffer | undefined> {
@@ -243,7 +263,7 @@ export class LmdbStore implements Store {
         if (this.orders.get(keys.order(attempt.siteKey, attempt.orderId)) === attempt.id) this.orders.remove(keys.order(attempt.siteKey, attempt.orderId));
         if (attempt.tokenJti !== undefined) this.tokenUses.remove(keys.tokenUse(attempt.tokenJti));
         for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
-          this.index.remove(keys.history(kind, hash, attempt.tsMs, attempt.id));
+          this.index.remove(historyBytes.key(kind, hash, attempt.tsMs, attempt.id));
         }
       }
       for (const key of oldSessions) this.sessions.remove(key);
@@ -259,6 +279,16 @@ export class LmdbStore implements Store {
     }
     await this.root.transaction(writes);
     await this.root.flushed;
+  }
+
+  /**
+   * Waits until puts issued together are committed and their own transaction is flushed, rather than
+   * whichever flush is current by the time the commit is seen (which can be a later one).
+   */
+  private async durable(writes: WritePromise[]): Promise<void> {
+    const last = writes[writes.length - 1]!;
+    await Promise.all(writes);
+    await (last.flushed ?? this.root.flushed);
   }
 
   async close(): Promise<void> {
