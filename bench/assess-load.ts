@@ -1,11 +1,11 @@
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
-import { parentPort, workerData } from "node:worker_threads";
 import { syntheticAttempt } from "./assess-data.js";
 
 /**
- * The assess benchmark's load generator. It runs in a worker thread, so that building and timing
- * requests does not share an event loop with the collector it measures (it still shares the cores).
+ * The assess benchmark's load generator. It runs in a child process (one per mode), so that
+ * building, sending and timing requests shares neither an event loop, a heap and its garbage
+ * collector, nor the process CPU figures with the collector it measures (it still shares the cores).
  */
 
 export interface LoadPlan {
@@ -220,10 +220,12 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   }
 }
 
-if (parentPort && workerData?.assessLoad) {
-  const port = parentPort;
-  run(workerData.assessLoad as LoadPlan).then(
-    (result) => port.postMessage({ result }),
-    (err: unknown) => port.postMessage({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
-  );
+if (process.send && process.env.VAKT_ASSESS_LOAD === "1") {
+  const send = process.send.bind(process);
+  process.once("message", (plan: LoadPlan) => {
+    run(plan).then(
+      (result) => send({ result }, () => process.exit(0)),
+      (err: unknown) => send({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.exit(0)),
+    );
+  });
 }

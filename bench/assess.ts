@@ -1,16 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { identifierHashes } from "../collector/assess/identities.js";
-import { parseConfig } from "../collector/config.js";
+import { parseConfig, type StoreConfig } from "../collector/config.js";
 import { lookbackMs } from "../collector/engine.js";
 import { IdentifierHasher } from "../collector/identity/hash.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../collector/identity/normalise.js";
 import { startCollector } from "../collector/main.js";
 import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
+import { openStore } from "../collector/store/open.js";
 import type { Store } from "../collector/store/types.js";
 import { syntheticAttempt } from "./assess-data.js";
 import { loadPriorHistory } from "./assess-fill.js";
@@ -27,6 +29,12 @@ export interface AssessBenchOptions {
   closedSeconds?: number;
   concurrency?: number;
   maxSockets?: number;
+  /**
+   * A data directory to keep between runs: filled on the first run, reused as it is by later ones
+   * (each run adds its own assessed attempts). For iterating on the collector; the store's format
+   * must not have changed in between.
+   */
+  dataDir?: string;
   /** Progress lines (fill rate, phases); stderr by default. */
   log?: (line: string) => void;
 }
@@ -69,8 +77,13 @@ export interface AssessBenchResult {
     server: { count: number; meanMs: number; p50AtMostMs: number; p99AtMostMs: number };
     /** Delay of the collector's event loop during the run (ms). */
     eventLoopDelayMs: { p50: number; p99: number; max: number };
-    /** CPU the whole process (collector, LMDB writer and load worker) used, in cores. */
+    /** CPU the collector's process (event loop, LMDB's writer thread, GC) used, in cores. */
     cpuCores: number;
+    /**
+     * CPU time per assess answered, on the collector's event loop and on its other threads (Linux
+     * /proc, 10 ms ticks). Unlike latency, this barely moves when other processes compete for the cores.
+     */
+    cpuMsPerAssess: { mainThread: number; otherThreads: number };
   };
   closedLoop: ClosedLoopResult | null;
 }
@@ -88,6 +101,8 @@ const STRONG_KINDS: ReadonlySet<IdentifierKind> = new Set(["email", "phone", "ca
 /** The issue's target: p99 under 5 ms at 1,000 assess/s with 1,000,000 prior attempts. */
 const TARGET = { rate: 1000, attempts: 1_000_000, p99Ms: 5 };
 const DAY_MS = 86_400_000;
+/** Linux's USER_HZ: /proc reports thread CPU in these ticks. */
+const CLOCK_TICKS = 100;
 
 /**
  * The assess benchmark: a real collector on 127.0.0.1 over a temporary LMDB directory holding
@@ -103,19 +118,29 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
   const maxSockets = options.maxSockets ?? 64;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
-  const dataDir = mkdtempSync(join(tmpdir(), "vakt-bench-assess-"));
+  const isKept = options.dataDir !== undefined;
+  const isReused = isKept && existsSync(join(options.dataDir!, "data.mdb"));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "vakt-bench-assess-"));
+  const removeData = () => {
+    if (!isKept) rmSync(dataDir, { recursive: true, force: true });
+  };
   const config = await parseConfig({
     listen: { host: "127.0.0.1", port: 0 },
     store: { kind: "lmdb", path: dataDir },
     sites: [{ siteKey: SITE_KEY, secretKey: SECRET_KEY, origins: ["http://127.0.0.1:1"] }],
   });
   const nowMs = Date.now();
-  log(`assess: recording ${attempts.toLocaleString("en")} prior attempts over ${HISTORY_DAYS} days in ${dataDir}`);
   let filled: Awaited<ReturnType<typeof loadPriorHistory>>;
   try {
-    filled = await loadPriorHistory(config.store, { count: attempts, siteKey: SITE_KEY, seed: SEEDS.prior, returningShare: RETURNING_SHARE, nowMs, days: HISTORY_DAYS }, log);
+    if (isReused) {
+      log(`assess: reusing the prior attempts in ${dataDir}`);
+      filled = { seconds: 0, rate: 0, starvedSeconds: 0, hashKey: await readHashKey(config.store) };
+    } else {
+      log(`assess: recording ${attempts.toLocaleString("en")} prior attempts over ${HISTORY_DAYS} days in ${dataDir}`);
+      filled = await loadPriorHistory(config.store, { count: attempts, siteKey: SITE_KEY, seed: SEEDS.prior, returningShare: RETURNING_SHARE, nowMs, days: HISTORY_DAYS }, log);
+    }
   } catch (err) {
-    rmSync(dataDir, { recursive: true, force: true });
+    removeData();
     throw err;
   }
   const { hashKey } = filled;
@@ -124,7 +149,7 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
 
   const collectorLog: string[] = [];
   const collector = await startCollector(config, { log: (line) => collectorLog.push(line) }).catch((err: unknown) => {
-    rmSync(dataDir, { recursive: true, force: true });
+    removeData();
     throw err;
   });
   try {
@@ -152,11 +177,13 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     const before = await assessHistogram(collector.url);
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     const cpuBefore = process.cpuUsage();
+    const threadsBefore = threadCpuMs();
     const wallBefore = performance.now();
     loopDelay.enable();
     const open = await runLoad({ ...plan, mode: "open" });
     loopDelay.disable();
     const cpuUsed = process.cpuUsage(cpuBefore);
+    const threadsAfter = threadCpuMs();
     const cpuCores = round((cpuUsed.user + cpuUsed.system) / 1000 / (performance.now() - wallBefore), 2);
     const after = await assessHistogram(collector.url);
     if (open.mode !== "open") throw new Error("the load worker answered the wrong mode");
@@ -177,6 +204,7 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
       server: serverLatency(before, after),
       eventLoopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
       cpuCores,
+      cpuMsPerAssess: cpuSplit(threadsBefore, threadsAfter, open.openLoop.ok),
     };
     return {
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, loadAverage },
@@ -193,7 +221,16 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     };
   } finally {
     await collector.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeData();
+  }
+}
+
+async function readHashKey(storeConfig: StoreConfig): Promise<Buffer> {
+  const store = openStore(storeConfig);
+  try {
+    return await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32));
+  } finally {
+    await store.close();
   }
 }
 
@@ -240,15 +277,42 @@ async function countHistory(store: Store, hasher: IdentifierHasher, orders: numb
 
 function runLoad(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./assess-load.js", import.meta.url), { workerData: { assessLoad: plan } });
-    worker.once("message", (message: { result?: LoadResult; error?: string }) => {
+    const child = fork(fileURLToPath(new URL("./assess-load.js", import.meta.url)), [], { env: { ...process.env, VAKT_ASSESS_LOAD: "1" }, execArgv: [] });
+    child.once("message", (message: { result?: LoadResult; error?: string }) => {
       if (message.result) resolve(message.result);
-      else reject(new Error(`assess load worker: ${message.error}`));
-      void worker.terminate();
+      else reject(new Error(`assess load process: ${message.error}`));
     });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`assess load worker exited with ${code}`)));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`assess load process exited with ${code}`)));
+    child.send(plan);
   });
+}
+
+/** CPU time (ms) of each thread of this process so far, by thread id; the main thread's id is the pid. */
+function threadCpuMs(): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      used.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    } catch {
+      // the thread ended
+    }
+  }
+  return used;
+}
+
+/** The collector's CPU over a run, split into its event loop (main thread) and everything else (LMDB's writer, GC, libuv). */
+function cpuSplit(before: Map<number, number>, after: Map<number, number>, requests: number): AssessBenchResult["openLoop"]["cpuMsPerAssess"] {
+  let main = 0;
+  let others = 0;
+  for (const [tid, ms] of after) {
+    const used = ms - (before.get(tid) ?? 0);
+    if (tid === process.pid) main += used;
+    else others += used;
+  }
+  return { mainThread: round(main / Math.max(1, requests)), otherThreads: round(others / Math.max(1, requests)) };
 }
 
 /** Cumulative bucket counts of vakt_assess_duration_seconds, by upper bound in seconds, plus sum and count. */

@@ -6,7 +6,9 @@ import { benchFirstToken } from "./first-token.js";
 /**
  * `npm run bench` prints the results; `npm run bench -- --json` prints one JSON object.
  * `--attempts N`, `--rate R` and `--seconds S` size the assess benchmark (defaults: 1,000,000 prior
- * attempts, 1,000 assess/s for 15 s); `--only first-token|backtest|assess` runs one benchmark.
+ * attempts, 1,000 assess/s for 15 s); `--closed-seconds S` the max-throughput run (0 skips it);
+ * `--data DIR` keeps the filled store in DIR and reuses it on the next run; `--only
+ * first-token|backtest|assess` runs one benchmark.
  */
 const args = process.argv.slice(2);
 const asJson = args.includes("--json");
@@ -31,6 +33,8 @@ const assessOptions = {
   ...(flag("attempts") === undefined ? {} : { attempts: Math.round(flag("attempts")!) }),
   ...(flag("rate") === undefined ? {} : { rate: flag("rate")! }),
   ...(flag("seconds") === undefined ? {} : { seconds: flag("seconds")! }),
+  ...(args.includes("--closed-seconds") ? { closedSeconds: Number(args[args.indexOf("--closed-seconds") + 1]) } : {}),
+  ...(args.includes("--data") ? { dataDir: args[args.indexOf("--data") + 1]! } : {}),
 };
 
 const runs = (name: string) => only === undefined || only === name;
@@ -78,7 +82,8 @@ function printAssess({ machine, target, prior, history, openLoop, closedLoop }: 
   );
   console.log(
     `  collector's own       mean ${round(openLoop.server.meanMs)} ms, p50 ≤ ${openLoop.server.p50AtMostMs} ms, p99 ≤ ${openLoop.server.p99AtMostMs} ms (vakt_assess_duration_seconds); ` +
-      `event loop delay p99 ${round(openLoop.eventLoopDelayMs.p99)} ms (max ${round(openLoop.eventLoopDelayMs.max)}); ${openLoop.cpuCores} cores busy`,
+      `event loop delay p99 ${round(openLoop.eventLoopDelayMs.p99)} ms (max ${round(openLoop.eventLoopDelayMs.max)}); ${openLoop.cpuCores} cores busy; ` +
+      `CPU per assess ${openLoop.cpuMsPerAssess.mainThread} ms on the event loop, ${openLoop.cpuMsPerAssess.otherThreads} ms on other threads`,
   );
   if (closedLoop) {
     console.log(
