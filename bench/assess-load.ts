@@ -1,5 +1,5 @@
-import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
+import { postClient } from "./assess-client.js";
 import { syntheticAttempt } from "./assess-data.js";
 
 /**
@@ -46,6 +46,8 @@ export interface OpenLoopResult {
   maxSendLagMs: number;
   /** From each request's scheduled send time to its response's end (ms). */
   latencyMs: Latency;
+  /** CPU the load generator itself used per request (ms): it shares the cores with the collector. */
+  clientCpuMsPerRequest: number;
 }
 
 export interface ClosedLoopResult {
@@ -76,38 +78,15 @@ export function latencySummary(values: ArrayLike<number>): Latency {
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 function client(plan: LoadPlan) {
-  const agent = new Agent({ keepAlive: true, maxSockets: plan.maxSockets, maxFreeSockets: plan.maxSockets });
-  const { hostname, port } = new URL(plan.url);
-  const body = (index: number, seed: number) => {
-    const { request: assess } = syntheticAttempt(index, seed, plan.returningShare);
-    return Buffer.from(JSON.stringify(assess));
-  };
-  /** Resolves with the status code, `network` or `timeout`; never rejects. */
-  const post = (payload: Buffer) =>
-    new Promise<number | "network" | "timeout">((resolve) => {
-      const req = request(
-        {
-          agent,
-          host: hostname,
-          port,
-          method: "POST",
-          path: "/v1/assess",
-          headers: { authorization: `Bearer ${plan.secretKey}`, "content-type": "application/json", "content-length": payload.length },
-        },
-        (res) => {
-          res.on("data", () => {});
-          res.on("end", () => resolve(res.statusCode ?? 0));
-          res.on("error", () => resolve("network"));
-        },
-      );
-      req.setTimeout(REQUEST_TIMEOUT_MS, () => {
-        req.destroy();
-        resolve("timeout");
-      });
-      req.on("error", () => resolve("network"));
-      req.end(payload);
-    });
-  return { agent, body, post };
+  const http = postClient({
+    url: plan.url,
+    path: "/v1/assess",
+    headers: { authorization: `Bearer ${plan.secretKey}`, "content-type": "application/json" },
+    maxSockets: plan.maxSockets,
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  const body = (index: number, seed: number) => http.request(JSON.stringify(syntheticAttempt(index, seed, plan.returningShare).request));
+  return { body, post: http.post, close: http.close };
 }
 
 /**
@@ -127,6 +106,7 @@ async function openLoop(plan: LoadPlan, http: ReturnType<typeof client>): Promis
   let maxSendLagMs = 0;
   let lastResponseAt = 0;
   const startAt = performance.now() + 20;
+  const cpuBefore = process.cpuUsage();
   const deadline = startAt + plan.seconds * 1000 + REQUEST_TIMEOUT_MS + 1000;
 
   await new Promise<void>((finish) => {
@@ -154,6 +134,7 @@ async function openLoop(plan: LoadPlan, http: ReturnType<typeof client>): Promis
     setTimeout(tick, Math.max(0, startAt - performance.now()));
   });
 
+  const cpu = process.cpuUsage(cpuBefore);
   const unanswered = total - done;
   if (unanswered > 0) errorKinds.unanswered = unanswered;
   // An unanswered request counts with the least it waited: from its due time to the deadline.
@@ -167,6 +148,7 @@ async function openLoop(plan: LoadPlan, http: ReturnType<typeof client>): Promis
     achievedRate: Math.round((done / Math.max(1, lastResponseAt - startAt)) * 1000 * 10) / 10,
     maxSendLagMs: round(maxSendLagMs),
     latencyMs: latencySummary(counted),
+    clientCpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / total),
   };
 }
 
@@ -216,7 +198,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     if (plan.mode === "open") return { mode: "open", openLoop: await openLoop(plan, http) };
     return { mode: "closed", closedLoop: await closedLoop(plan, http) };
   } finally {
-    http.agent.destroy();
+    http.close();
   }
 }
 
