@@ -1,9 +1,23 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from "node:crypto";
 import type { Store } from "./store/types.js";
 
 export interface Contact {
   email?: string;
   phone?: string;
+}
+
+const IV_BYTES = 12;
+/** Random IVs drawn a few hundred at a time: one system call per ~340 sealed contacts instead of one each. */
+const ivPool = Buffer.alloc(IV_BYTES * 340);
+let ivOffset = ivPool.length;
+
+function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  ivOffset += IV_BYTES;
+  return Buffer.from(ivPool.subarray(ivOffset - IV_BYTES, ivOffset));
 }
 
 /** How long a challenged attempt's contact details are kept for sending a one-time code. */
@@ -27,7 +41,7 @@ export class ContactVault {
 
   async keep(attemptId: string, contact: Contact): Promise<void> {
     if (!contact.email && !contact.phone) return;
-    const iv = randomBytes(12);
+    const iv = nextIv();
     const cipher = createCipheriv("aes-256-gcm", this.key, iv);
     cipher.setAAD(Buffer.from(attemptId));
     const body = Buffer.concat([cipher.update(JSON.stringify(contact), "utf8"), cipher.final()]);

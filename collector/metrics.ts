@@ -65,10 +65,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Per ruleset and rule, the labelled series, looked up once: prom-client hashes a label object on every call. */
+  private readonly ruleSeries = new Map<string, { seconds: { observe(value: number): void }; outcomes: Map<string, { inc(): void }> }>();
+
   observeEvaluation(ruleset: string, evaluation: Evaluation): void {
     for (const row of evaluation.matrix) {
-      this.ruleSeconds.observe({ ruleset, rule: row.rule }, row.ms / 1000);
-      this.ruleOutcomes.inc({ ruleset, rule: row.rule, severity: row.severity });
+      const key = `${ruleset}\u0000${row.rule}`;
+      let series = this.ruleSeries.get(key);
+      if (!series) {
+        series = { seconds: this.ruleSeconds.labels(ruleset, row.rule), outcomes: new Map() };
+        this.ruleSeries.set(key, series);
+      }
+      let outcome = series.outcomes.get(row.severity);
+      if (!outcome) {
+        outcome = this.ruleOutcomes.labels(ruleset, row.rule, row.severity);
+        series.outcomes.set(row.severity, outcome);
+      }
+      series.seconds.observe(row.ms / 1000);
+      outcome.inc();
       if (row.status !== "ok") this.budgetMisses.inc({ ruleset, rule: row.rule, status: row.status });
     }
   }

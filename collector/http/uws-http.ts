@@ -132,6 +132,8 @@ function bodyReader(res: HttpResponse, info: RequestInfo, maxBodyBytes: number):
     });
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Parses a JSON body; a wrong content type or malformed JSON is a 400 that says so. */
 export async function readJson(info: RequestInfo, readBody: () => Promise<Buffer>): Promise<unknown> {
   const type = info.headers.get("content-type") ?? "";
@@ -141,7 +143,7 @@ export async function readJson(info: RequestInfo, readBody: () => Promise<Buffer
   const body = await readBody();
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    text = utf8.decode(body);
   } catch {
     throw new HttpError(400, "invalid_request", "the body is not valid UTF-8");
   }
