@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 /**
  * The load generator's HTTP/1.1 client: keep-alive connections, one request at a time on each (no
  * pipelining), at most `maxSockets`, requests queued while all are busy: what node's `http.Agent`
- * does, for a tenth of the CPU per request. Each request is one pre-built buffer (head and body)
+ * does, for a half to a third of its CPU per request. Each request is one pre-built buffer (head and body)
  * written at once; a response is read only as far as its status and Content-Length. The
  * generator shares the machine's cores with the collector, so its own cost is part of what a
  * benchmark on one machine measures; keeping it small keeps the measurement about the collector.

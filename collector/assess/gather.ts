@@ -48,8 +48,9 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
     if (!HOP_KINDS.has(kind)) continue;
     for (const linked of history[kind]!.slice(0, HOP_ATTEMPTS_PER_IDENTIFIER)) {
       for (const [otherKind, hash] of Object.entries(linked.ids) as [IdentifierKind, string][]) {
+        if (!HOP_KINDS.has(otherKind) || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
         const key = `${otherKind}:${hash}`;
-        if (!HOP_KINDS.has(otherKind) || seen.has(key) || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
+        if (seen.has(key)) continue;
         seen.add(key);
         hopRefs.push({ kind: otherKind, hash });
         hopSources.push({ kind, linked });
