@@ -36,6 +36,8 @@ const httpUrl = z.string().refine((value) => {
 }, "not an http(s) URL");
 
 const redisUrl = z.string().regex(/^rediss?:\/\/[^/\s]+(\/\d+)?$/, "not a redis://HOST:PORT URL");
+/** What assess answers when the shared store cannot be reached (default `review`). */
+const fallbackDecision = z.enum(["allow", "challenge", "review", "deny"]);
 const keyText = z.string().regex(/^[A-Za-z0-9_-]{3,128}$/, "3 to 128 letters, digits, _ or -");
 
 const siteSchema = z.strictObject({
@@ -99,8 +101,8 @@ const configSchema = z.strictObject({
   store: z
     .union([
       z.strictObject({ kind: z.literal("lmdb"), path: z.string().min(1).default(".vakt-data") }),
-      z.strictObject({ kind: z.literal("redis"), url: redisUrl }),
-      z.strictObject({ kind: z.literal("redis"), cluster: z.array(redisUrl).min(1) }),
+      z.strictObject({ kind: z.literal("redis"), url: redisUrl, fallbackDecision: fallbackDecision.optional() }),
+      z.strictObject({ kind: z.literal("redis"), cluster: z.array(redisUrl).min(1), fallbackDecision: fallbackDecision.optional() }),
     ])
     .default({ kind: "lmdb", path: ".vakt-data" }),
   trustProxy: z.array(z.string().refine((ip) => isIP(ip) !== 0, "not an IP address")).default([]),
