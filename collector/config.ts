@@ -99,10 +99,11 @@ const configSchema = z.strictObject({
     .default({ host: "127.0.0.1", port: 8787 }),
   publicUrl: httpUrl.optional(),
   store: z
-    .union([
+    .discriminatedUnion("kind", [
       z.strictObject({ kind: z.literal("lmdb"), path: z.string().min(1).default(".vakt-data") }),
-      z.strictObject({ kind: z.literal("redis"), url: redisUrl, fallbackDecision: fallbackDecision.optional() }),
-      z.strictObject({ kind: z.literal("redis"), cluster: z.array(redisUrl).min(1), fallbackDecision: fallbackDecision.optional() }),
+      z
+        .strictObject({ kind: z.literal("redis"), url: redisUrl.optional(), cluster: z.array(redisUrl).min(1).optional(), fallbackDecision: fallbackDecision.optional() })
+        .refine((store) => (store.url === undefined) !== (store.cluster === undefined), { message: "give exactly one of url or cluster", path: ["url"] }),
     ])
     .default({ kind: "lmdb", path: ".vakt-data" }),
   trustProxy: z.array(z.string().refine((ip) => isIP(ip) !== 0, "not an IP address")).default([]),

@@ -14,6 +14,6 @@ const DEFAULT_RETENTION_MS = 90 * 86_400_000;
 
 export function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Store {
   if (config.kind === "lmdb") return new LmdbStore(resolve(config.path));
-  const target = "cluster" in config ? { cluster: config.cluster } : { url: config.url };
+  const target = config.cluster !== undefined ? { cluster: config.cluster } : { url: config.url! };
   return new RedisStore(target, { retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, ...(options.log ? { log: options.log } : {}) });
 }
