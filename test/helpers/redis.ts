@@ -14,6 +14,9 @@ export interface RedisServer {
   dir: string;
   /** Kills the server at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing answers, as with a hung server. */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port and directory (it reloads its AOF). */
   restart(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -39,6 +42,12 @@ export async function startRedis(options: { cluster?: boolean } = {}): Promise<R
     dir,
     async kill() {
       await stop(child, "SIGKILL");
+    },
+    pause() {
+      child.kill("SIGSTOP");
+    },
+    resume() {
+      child.kill("SIGCONT");
     },
     async restart() {
       child = await spawnReady(args);
@@ -121,6 +130,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
+    child.kill("SIGCONT");
     child.kill(signal);
   });
 }
