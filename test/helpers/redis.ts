@@ -29,11 +29,18 @@ export interface RedisCluster {
   destroy(): Promise<void>;
 }
 
-export async function startRedis(options: { cluster?: boolean } = {}): Promise<RedisServer> {
+export interface RedisOptions {
+  appendfsync?: "always" | "everysec";
+  /** More `redis-server` arguments, e.g. `["--zset-max-listpack-value", "1024"]`. */
+  extraArgs?: string[];
+}
+
+export async function startRedis(options: RedisOptions & { cluster?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   const busPort = options.cluster ? await freePort() : 0;
   const dir = mkdtempSync(join(tmpdir(), "vakt-redis-"));
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir];
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", options.appendfsync ?? "always", "--dir", dir];
+  args.push(...(options.extraArgs ?? []));
   if (options.cluster) args.push("--cluster-enabled", "yes", "--cluster-port", String(busPort), "--cluster-config-file", "nodes.conf");
   let child = await spawnReady(args);
   return {
@@ -60,10 +67,10 @@ export async function startRedis(options: { cluster?: boolean } = {}): Promise<R
 }
 
 /** Three masters, no replicas, every slot assigned; resolves once each node reports the cluster ok. */
-export async function startRedisCluster(): Promise<RedisCluster> {
+export async function startRedisCluster(options: RedisOptions = {}): Promise<RedisCluster> {
   const nodes: RedisServer[] = [];
   try {
-    for (let i = 0; i < 3; i++) nodes.push(await startRedis({ cluster: true }));
+    for (let i = 0; i < 3; i++) nodes.push(await startRedis({ ...options, cluster: true }));
     await run("redis-cli", ["--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`), "--cluster-replicas", "0", "--cluster-yes"]);
     for (const node of nodes) await waitForClusterOk(node.port);
   } catch (err) {

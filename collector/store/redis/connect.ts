@@ -33,7 +33,15 @@ const NODE_OPTIONS: RedisOptions = {
 export function createClient(target: RedisTarget, onEvent: (event: "ready" | "error", detail?: unknown) => void): RedisClient {
   let client: RedisClient;
   if (target.cluster !== undefined) {
-    const { enableAutoPipelining: _auto, enableOfflineQueue: _queue, ...redisOptions } = NODE_OPTIONS;
+    const { enableAutoPipelining: _auto, enableOfflineQueue: _queue, ...nodeOptions } = NODE_OPTIONS;
+    const first = new URL(target.cluster[0]!);
+    const redisOptions: RedisOptions = {
+      ...nodeOptions,
+      // Every node takes the first URL's credentials and scheme (rediss: TLS).
+      ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      ...(first.protocol === "rediss:" ? { tls: {} } : {}),
+    };
     client = new Cluster(target.cluster.map(nodeOf), {
       enableAutoPipelining: true,
       enableOfflineQueue: false,
@@ -54,9 +62,9 @@ export function createClient(target: RedisTarget, onEvent: (event: "ready" | "er
   return client;
 }
 
-function nodeOf(url: string): { host: string; port: number; tls?: object } {
+function nodeOf(url: string): { host: string; port: number } {
   const parsed = new URL(url);
-  return { host: parsed.hostname, port: Number(parsed.port || 6379), ...(parsed.protocol === "rediss:" ? { tls: {} } : {}) };
+  return { host: parsed.hostname, port: Number(parsed.port || 6379) };
 }
 
 /** Resolves once the client is ready the first time; rejects after `timeoutMs` with the last error. */
