@@ -86,6 +86,20 @@ export async function startRedisCluster(options: RedisOptions = {}): Promise<Red
   };
 }
 
+/** The master that holds `key`'s slot. */
+export async function nodeForKey(cluster: RedisCluster, key: string): Promise<RedisServer> {
+  const client = new Redis({ host: "127.0.0.1", port: cluster.nodes[0]!.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    const slot = (await client.cluster("KEYSLOT", key)) as number;
+    const ranges = await client.cluster("SLOTS");
+    const port = ranges.find(([from, to]) => slot >= from && slot <= to)![2]![1];
+    return cluster.nodes.find((n) => n.port === port)!;
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Empties every node, so each test starts from an empty store. */
 export async function flushAll(ports: number[]): Promise<void> {
   for (const port of ports) {

@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCollector, type TestCollector } from "../helpers/collector.js";
-import { startRedis, type RedisServer } from "../helpers/redis.js";
+import { keys } from "../../collector/store/keys.js";
+import { nodeForKey, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../helpers/redis.js";
 
+/** The server the tests kill: the only one, or one of the cluster's three masters. */
 let server: RedisServer;
+let cluster: RedisCluster | undefined;
 let collector: TestCollector;
 let orderSeq = 0;
-
-beforeAll(async () => {
-  server = await startRedis();
-  collector = await startTestCollector({ store: { kind: "redis", url: server.url } });
-});
-afterAll(async () => {
-  await collector?.destroy();
-  await server?.destroy();
-});
 
 interface Answer {
   status: number;
@@ -53,16 +47,39 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-describe("Redis going away under load", () => {
+describe.each([
+  ["one Redis server", false],
+  ["one master of a three-master cluster", true],
+] as const)("%s going away under load", (_name, isCluster) => {
+  beforeAll(async () => {
+    if (isCluster) {
+      cluster = await startRedisCluster();
+      server = cluster.nodes[0]!;
+      collector = await startTestCollector({ store: { kind: "redis", cluster: cluster.urls } });
+    } else {
+      server = await startRedis();
+      collector = await startTestCollector({ store: { kind: "redis", url: server.url } });
+    }
+  });
+  afterAll(async () => {
+    await collector?.destroy();
+    await (cluster ? cluster.destroy() : server?.destroy());
+    cluster = undefined;
+  });
+
   it("keeps answering with the fallback decision, refuses labels, reports degraded, and recovers by itself", async () => {
     const before = await assess("kept@example.com");
     expect(isFallback(before)).toBe(false);
     expect(await health()).toEqual({ status: 200, body: { ok: true } });
 
+    // In the cluster, kill the master that holds the label's key, so the label below cannot be stored.
+    if (cluster) server = await nodeForKey(cluster, keys.redis.label(before.body.id));
     const load = startLoad();
+    let isDown = false;
     try {
       await until("answers before the kill", () => load.answers.length >= 20);
       await server.kill();
+      isDown = true;
       const killedAt = load.answers.length;
       await until("fallback answers", () => load.answers.slice(killedAt).filter(isFallback).length >= 20);
 
@@ -75,22 +92,27 @@ describe("Redis going away under load", () => {
       expect(label.body.error).toBe("unavailable");
 
       await server.restart();
+      isDown = false;
       await until("healthy again", async () => (await health()).status === 200);
       const restartedAt = load.answers.length;
       await until("recorded answers again", () => load.answers.slice(restartedAt).some((a) => !isFallback(a)));
     } finally {
       await load.stop();
+      if (isDown) await server.restart();
     }
     expect(load.answers.every((a) => a.status === 200)).toBe(true);
 
     // The attempt acknowledged before the crash survived it (AOF, fsync always), and labels work again.
     expect((await collector.api("GET", `/v1/attempts/${before.body.id}`)).status).toBe(200);
     expect((await collector.api("POST", "/v1/labels", { attempt: before.body.id, label: "fraud" })).status).toBe(200);
-    expect(collector.logs.some((line) => /redis .* unavailable/.test(line))).toBe(true);
-    expect(collector.logs.some((line) => /redis .* connected again/.test(line))).toBe(true);
+    // One line when it went, one when it came back: not one per failed request.
+    expect(collector.logs.filter((line) => /redis .* unavailable/.test(line))).toHaveLength(1);
+    expect(collector.logs.filter((line) => /redis .* connected again/.test(line))).toHaveLength(1);
   });
 
   it("answers with the fallback decision when Redis hangs, without waiting for it", async () => {
+    // In the cluster, hang the master of the indexes, which every recorded attempt writes to.
+    if (cluster) server = await nodeForKey(cluster, keys.redis.index("attempts"));
     server.pause();
     try {
       const answer = await assess();

@@ -47,21 +47,17 @@ export class RedisStore implements Store {
   private readonly isCluster: boolean;
   private readonly started: Promise<void>;
   private isDown = false;
+  private lastProbeMs = 0;
+  /** When the store last came back: a call started before that and failing late does not count as a new outage. */
+  private upSinceMs = 0;
+  private readonly where: string;
   /** Until the first connection, calls wait for it (up to STARTUP_TIMEOUT_MS) instead of failing at once. */
   private isStarting = true;
 
   constructor(target: RedisTarget, private readonly options: RedisStoreOptions) {
     this.isCluster = target.cluster !== undefined;
-    const where = target.url ?? target.cluster!.join(",");
-    this.client = createClient(target, (event, detail) => {
-      if (event === "error" && !this.isDown) {
-        this.isDown = true;
-        options.log?.(`store: redis at ${where} unavailable: ${detail instanceof Error ? detail.message : String(detail)}`);
-      } else if (event === "ready" && this.isDown) {
-        this.isDown = false;
-        options.log?.(`store: redis at ${where} connected again`);
-      }
-    });
+    const where = (this.where = target.url ?? target.cluster!.join(","));
+    this.client = createClient(target, (event, detail) => (event === "error" ? this.markDown(detail) : this.probeRecovery()));
     defineScripts(this.client);
     this.started = firstReady(this.client, STARTUP_TIMEOUT_MS, where);
     const settle = () => void (this.isStarting = false);
@@ -70,19 +66,41 @@ export class RedisStore implements Store {
 
   /** Answers within COMMAND_TIMEOUT_MS or throws StoreUnavailableError; `run` goes on in the background if it hangs. */
   private async guard<T>(run: () => Promise<T>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<T> {
+    const startedMs = Date.now();
     if (this.isStarting) await this.started.catch((err: unknown) => Promise.reject(new StoreUnavailableError(String(err instanceof Error ? err.message : err), { cause: err })));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StoreUnavailableError(`the store (redis) did not answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      return await Promise.race([run(), deadline]);
+      const result = await Promise.race([run(), deadline]);
+      if (this.isDown) this.probeRecovery();
+      return result;
     } catch (err) {
+      if (startedMs >= this.upSinceMs) this.markDown(err);
       if (err instanceof StoreUnavailableError) throw err;
       throw new StoreUnavailableError(`the store (redis) failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** One log line when the store becomes unreachable... */
+  private markDown(detail: unknown): void {
+    if (this.isDown) return;
+    this.isDown = true;
+    this.options.log?.(`store: redis at ${this.where} unavailable: ${detail instanceof Error ? detail.message : String(detail)}`);
+  }
+
+  /**
+   * ...and one when every master answers again (isAvailable logs it). A call that succeeds is not
+   * enough: in a cluster missing one master, calls on the others succeed. At most one probe a second.
+   */
+  private probeRecovery(): void {
+    const nowMs = Date.now();
+    if (!this.isDown || nowMs - this.lastProbeMs < 1000) return;
+    this.lastProbeMs = nowMs;
+    void this.isAvailable();
   }
 
   private write(phases: Op[][], timeoutMs?: number): Promise<unknown[]> {
@@ -93,17 +111,40 @@ export class RedisStore implements Store {
     return Math.round(tsMs + this.options.retentionMs + RETENTION_GRACE_MS);
   }
 
+  /**
+   * Pings the server; in a cluster, asks every master that owns slots for its view of the cluster (a
+   * restarted master answers PING before it serves its slots). A cluster missing one master is not
+   * usable: nearly every assess touches all of them.
+   */
   async isAvailable(): Promise<boolean> {
     try {
       await this.guard(async () => {
         if (this.client.status !== "ready") throw new Error(`client ${this.client.status}`);
-        const nodes: Redis[] = this.isCluster ? (this.client as Cluster).nodes("master") : [this.client as Redis];
-        await Promise.all(nodes.map((node) => node.ping()));
+        if (!this.isCluster) return void (await (this.client as Redis).ping());
+        const states = await Promise.all(this.masters().map((node) => node.cluster("INFO")));
+        if (!states.every((info) => String(info).includes("cluster_state:ok"))) throw new Error("cluster not ok");
       });
+      if (this.isDown) {
+        this.isDown = false;
+        this.upSinceMs = Date.now();
+        this.options.log?.(`store: redis at ${this.where} connected again`);
+      }
       return true;
     } catch {
       return false;
     }
+  }
+
+  private masters(): Redis[] {
+    const cluster = this.client as Cluster;
+    const connected = new Map(cluster.nodes("master").map((node) => [`${node.options.host}:${node.options.port}`, node]));
+    const owners = new Set(cluster.slots.map((nodes) => nodes[0]).filter((key): key is string => key !== undefined));
+    if (owners.size === 0) throw new Error("no slots known");
+    return [...owners].map((key) => {
+      const node = connected.get(key);
+      if (!node) throw new Error(`no connection to the master at ${key}`);
+      return node;
+    });
   }
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
