@@ -90,3 +90,27 @@ export function firstReady(client: RedisClient, timeoutMs: number, describe: str
     client.on("error", onError);
   });
 }
+
+/**
+ * Throws unless the client can serve: one server answers PING; in a cluster every master that owns
+ * slots is connected and reports `cluster_state:ok` (a restarted master answers PING before it serves
+ * its slots). A cluster missing one master is not usable: nearly every assess touches all of them.
+ */
+export async function checkServing(client: RedisClient): Promise<void> {
+  if (client.status !== "ready") throw new Error(`client ${client.status}`);
+  if (!(client instanceof Cluster)) {
+    await client.ping();
+    return;
+  }
+  const connected = new Map(client.nodes("master").map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const owners = new Set(client.slots.map((nodes) => nodes[0]).filter((key): key is string => key !== undefined));
+  if (owners.size === 0) throw new Error("no slots known");
+  const states = await Promise.all(
+    [...owners].map((key) => {
+      const node = connected.get(key);
+      if (!node) throw new Error(`no connection to the master at ${key}`);
+      return node.cluster("INFO");
+    }),
+  );
+  if (!states.every((info) => String(info).includes("cluster_state:ok"))) throw new Error("cluster state not ok");
+}

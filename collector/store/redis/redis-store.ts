@@ -1,4 +1,3 @@
-import type { Cluster, Redis } from "ioredis";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import { keys } from "../keys.js";
 import type {
@@ -15,7 +14,7 @@ import type {
   TokenUse,
 } from "../types.js";
 import { StoreUnavailableError } from "../unavailable.js";
-import { COMMAND_TIMEOUT_MS, createClient, firstReady, type RedisClient, type RedisTarget } from "./connect.js";
+import { checkServing, COMMAND_TIMEOUT_MS, createClient, firstReady, type RedisClient, type RedisTarget } from "./connect.js";
 import { historyMember, pack, parseHistoryMember, parseTokenUse, tokenUseValue, unpack } from "./records.js";
 import { defineScripts } from "./scripts.js";
 import { applyPhases, op, type Op } from "./writes.js";
@@ -67,7 +66,13 @@ export class RedisStore implements Store {
   /** Answers within COMMAND_TIMEOUT_MS or throws StoreUnavailableError; `run` goes on in the background if it hangs. */
   private async guard<T>(run: () => Promise<T>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<T> {
     const startedMs = Date.now();
-    if (this.isStarting) await this.started.catch((err: unknown) => Promise.reject(new StoreUnavailableError(String(err instanceof Error ? err.message : err), { cause: err })));
+    if (this.isStarting) {
+      try {
+        await this.started;
+      } catch (err) {
+        throw new StoreUnavailableError(err instanceof Error ? err.message : String(err), { cause: err });
+      }
+    }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StoreUnavailableError(`the store (redis) did not answer within ${timeoutMs} ms`)), timeoutMs);
@@ -111,19 +116,10 @@ export class RedisStore implements Store {
     return Math.round(tsMs + this.options.retentionMs + RETENTION_GRACE_MS);
   }
 
-  /**
-   * Pings the server; in a cluster, asks every master that owns slots for its view of the cluster (a
-   * restarted master answers PING before it serves its slots). A cluster missing one master is not
-   * usable: nearly every assess touches all of them.
-   */
+  /** Whether the server, or every master of the cluster, serves now (see checkServing); logs a recovery. */
   async isAvailable(): Promise<boolean> {
     try {
-      await this.guard(async () => {
-        if (this.client.status !== "ready") throw new Error(`client ${this.client.status}`);
-        if (!this.isCluster) return void (await (this.client as Redis).ping());
-        const states = await Promise.all(this.masters().map((node) => node.cluster("INFO")));
-        if (!states.every((info) => String(info).includes("cluster_state:ok"))) throw new Error("cluster not ok");
-      });
+      await this.guard(() => checkServing(this.client));
       if (this.isDown) {
         this.isDown = false;
         this.upSinceMs = Date.now();
@@ -133,18 +129,6 @@ export class RedisStore implements Store {
     } catch {
       return false;
     }
-  }
-
-  private masters(): Redis[] {
-    const cluster = this.client as Cluster;
-    const connected = new Map(cluster.nodes("master").map((node) => [`${node.options.host}:${node.options.port}`, node]));
-    const owners = new Set(cluster.slots.map((nodes) => nodes[0]).filter((key): key is string => key !== undefined));
-    if (owners.size === 0) throw new Error("no slots known");
-    return [...owners].map((key) => {
-      const node = connected.get(key);
-      if (!node) throw new Error(`no connection to the master at ${key}`);
-      return node;
-    });
   }
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
