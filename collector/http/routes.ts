@@ -37,7 +37,10 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 
 /** `{ ok: true }`, or 503 while a shared store cannot be reached (assess still answers, with its fallback decision). */
 export function health(store: Store): Handler {
-  return async () => ((await store.isAvailable?.()) ?? true ? json(200, { ok: true }) : json(503, { ok: false, store: "unavailable" }));
+  return async () => {
+    const isAvailable = (await store.isAvailable?.()) ?? true;
+    return isAvailable ? json(200, { ok: true }) : json(503, { ok: false, store: "unavailable" });
+  };
 }
 
 export function jwks(deps: RouteDeps): Handler {
