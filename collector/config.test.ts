@@ -86,6 +86,8 @@ describe("parseConfig defaults", () => {
     expect((await parseConfig(minimal({ store: { kind: "redis", url: "redis://127.0.0.1:6379" } }))).store).toEqual({ kind: "redis", url: "redis://127.0.0.1:6379" });
     const cluster = { kind: "redis", cluster: ["redis://10.0.0.1:6379", "rediss://10.0.0.2:6380"] };
     expect((await parseConfig(minimal({ store: cluster }))).store).toEqual(cluster);
+    const withFallback = { kind: "redis", url: "redis://127.0.0.1:6379", fallbackDecision: "deny" };
+    expect((await parseConfig(minimal({ store: withFallback }))).store).toEqual(withFallback);
   });
 });
 
@@ -164,6 +166,13 @@ describe("parseConfig refuses", () => {
     expect(await problemsOf(minimal({ store: { kind: "redis", cluster: ["redis://10.0.0.1:6379", "10.0.0.2:6379"] } }))).toEqual([
       expect.stringMatching(/^store\.cluster\[1\]: not a redis/),
     ]);
+  });
+
+  it("a redis store's unknown fallback decision", async () => {
+    expect(await problemsOf(minimal({ store: { kind: "redis", cluster: ["redis://10.0.0.1:6379"], fallbackDecision: "block" } }))).toEqual([
+      expect.stringMatching(/^store\.fallbackDecision: /),
+    ]);
+    expect(await problemsOf(minimal({ store: { kind: "redis" } }))).toEqual(["store.url: give exactly one of url or cluster"]);
   });
 
   it("a retentionDays or token ttl out of range", async () => {

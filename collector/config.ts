@@ -36,6 +36,8 @@ const httpUrl = z.string().refine((value) => {
 }, "not an http(s) URL");
 
 const redisUrl = z.string().regex(/^rediss?:\/\/[^/\s]+(\/\d+)?$/, "not a redis://HOST:PORT URL");
+/** What assess answers when the shared store cannot be reached (default `review`). */
+const fallbackDecision = z.enum(["allow", "challenge", "review", "deny"]);
 const keyText = z.string().regex(/^[A-Za-z0-9_-]{3,128}$/, "3 to 128 letters, digits, _ or -");
 
 const siteSchema = z.strictObject({
@@ -97,10 +99,11 @@ const configSchema = z.strictObject({
     .default({ host: "127.0.0.1", port: 8787 }),
   publicUrl: httpUrl.optional(),
   store: z
-    .union([
+    .discriminatedUnion("kind", [
       z.strictObject({ kind: z.literal("lmdb"), path: z.string().min(1).default(".vakt-data") }),
-      z.strictObject({ kind: z.literal("redis"), url: redisUrl }),
-      z.strictObject({ kind: z.literal("redis"), cluster: z.array(redisUrl).min(1) }),
+      z
+        .strictObject({ kind: z.literal("redis"), url: redisUrl.optional(), cluster: z.array(redisUrl).min(1).optional(), fallbackDecision: fallbackDecision.optional() })
+        .refine((store) => (store.url === undefined) !== (store.cluster === undefined), { message: "give exactly one of url or cluster", path: ["url"] }),
     ])
     .default({ kind: "lmdb", path: ".vakt-data" }),
   trustProxy: z.array(z.string().refine((ip) => isIP(ip) !== 0, "not an IP address")).default([]),

@@ -64,7 +64,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const consoleScript = existsSync(`${publicDir}/console.js`) ? readFileSync(`${publicDir}/console.js`) : undefined;
   const widget = readFileSync(`${publicDir}/vakt-challenge.js`);
 
-  const store = openStore(config.store);
+  const store = openStore(config.store, { retentionMs: config.retentionDays * 86_400_000, log });
   try {
     const hasher = new IdentifierHasher(await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32)));
     const tokens = await TokenService.open(store, { issuer: config.publicUrl, ttlSeconds: config.token.ttlSeconds });
@@ -85,7 +85,15 @@ export async function startCollector(config: Config, options: StartOptions = {})
     const deps: routes.RouteDeps = {
       store,
       tokens,
-      assessor: new Assessor({ store, tokens, hasher, retentionMs: config.retentionDays * 86_400_000, metrics, contacts }),
+      assessor: new Assessor({
+        store,
+        tokens,
+        hasher,
+        retentionMs: config.retentionDays * 86_400_000,
+        metrics,
+        contacts,
+        ...(config.store.kind === "redis" && config.store.fallbackDecision ? { fallbackDecision: config.store.fallbackDecision } : {}),
+      }),
       labeler: new Labeler(store),
       secrets: new SecretKeys(config.sites),
       rules,
@@ -99,7 +107,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     const mount = (method: "get" | "post", pattern: string, handler: Handler, paramCount = 0) =>
       serve(app, method, pattern, handler, { maxBodyBytes: MAX_BODY_BYTES, paramCount, onError });
 
-    mount("get", "/healthz", routes.health);
+    mount("get", "/healthz", routes.health(store));
     mount("get", "/v1/vakt.js", staticAsset(script, "text/javascript; charset=utf-8"));
     mount("get", "/v1/jwks.json", routes.jwks(deps));
     const limited = apiRateLimit(config.rateLimits, deps);

@@ -42,7 +42,11 @@ export class TokenService {
     const nowMs = options.nowMs ?? Date.now();
     let records = await store.getSigningKeys();
     if (!records.some((r) => r.retiredAtMs === undefined)) {
-      records = [...records, await newSigningKey(nowMs)];
+      // Collectors starting at once on one shared store must agree on one new key, not each store its own:
+      // the n-th key is created once, like a secret, and every collector reads back the same.
+      const candidate = await newSigningKey(nowMs);
+      const agreed = await store.getOrCreateSecret(`signing-key-${records.length + 1}`, () => Buffer.from(JSON.stringify(candidate)));
+      records = [...records, JSON.parse(agreed.toString("utf8")) as SigningKeyRecord];
       await store.putSigningKeys(records);
       records = await store.getSigningKeys();
     }

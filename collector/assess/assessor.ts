@@ -8,6 +8,8 @@ import type { ContactVault } from "../contact-vault.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { RuleContext } from "../rules/types.js";
 import type { AttemptRecord, HistoryEntry, SessionRecord, Store } from "../store/types.js";
+import { StoreUnavailableError } from "../store/unavailable.js";
+import type { Decision } from "../rules/policy.js";
 import type { TokenService, TokenStatus } from "../token.js";
 import type { AssessAnswer } from "./answer.js";
 import { gather } from "./gather.js";
@@ -48,13 +50,41 @@ export class Assessor {
       retentionMs: number;
       metrics?: Metrics;
       contacts?: ContactVault;
+      /** What assess answers while the store cannot be reached (default `review`). */
+      fallbackDecision?: Decision;
       /** Off for backtests: a replay judges decisions, and a GC pause must not turn a rule into a timeout. */
       enforceBudgets?: boolean;
       now?: () => number;
     },
   ) {}
 
+  /** With the store unreachable: the fallback decision and a `store_unavailable` entry, unrecorded, within the store's deadline. */
   async assess(site: SiteRules, request: AssessRequest): Promise<AssessAnswer> {
+    const startedAt = performance.now();
+    try {
+      return await this.assessWithStore(site, request);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      const ms = Math.round((performance.now() - startedAt) * 1000) / 1000;
+      const decision = this.deps.fallbackDecision ?? "review";
+      const token = request.token ? (await this.deps.tokens.verify(request.token, site.siteKey)).status : "missing";
+      const detail = `the store could not be reached (${err.message}); the fallback decision ${decision} was used and the attempt was not recorded`;
+      this.deps.metrics?.observeAssess(site.siteKey, decision, [], ms / 1000);
+      return {
+        id: newId("att"),
+        orderId: request.order.id,
+        decision,
+        score: 0,
+        token: { status: token },
+        reasons: [{ rule: "store_unavailable", severity: "medium", detail }],
+        matrix: [{ rule: "store_unavailable", severity: "medium", ms, status: "error" }],
+        device: null,
+        shadow: [],
+      };
+    }
+  }
+
+  private async assessWithStore(site: SiteRules, request: AssessRequest): Promise<AssessAnswer> {
     const { tokens } = this.deps;
     if (request.token === undefined || request.token === "") return this.assessWith(site, request, "missing", undefined);
     const verified = await tokens.verify(request.token, site.siteKey);

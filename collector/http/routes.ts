@@ -35,7 +35,13 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   throw new HttpError(400, "invalid_request", path ? `${path}: ${issue.message}` : issue.message, { path });
 }
 
-export const health: Handler = () => json(200, { ok: true });
+/** `{ ok: true }`, or 503 while a shared store cannot be reached (assess still answers, with its fallback decision). */
+export function health(store: Store): Handler {
+  return async () => {
+    const isAvailable = (await store.isAvailable?.()) ?? true;
+    return isAvailable ? json(200, { ok: true }) : json(503, { ok: false, store: "unavailable" });
+  };
+}
 
 export function jwks(deps: RouteDeps): Handler {
   return () => json(200, deps.tokens.publicJwks(), { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });

@@ -24,6 +24,27 @@ export const keys = {
   history: (kind: IdentifierKind, hash: string, tsMs: number, attemptId: string): KeyPart[] => [kind, hash, tsMs, attemptId],
   historyFrom: (kind: IdentifierKind, hash: string, tsMs: number): KeyPart[] => [kind, hash, tsMs],
   historyEnd: (kind: IdentifierKind, hash: string): KeyPart[] => [kind, hash, Number.MAX_SAFE_INTEGER],
+  /**
+   * Redis keys. The part in `{}` is the hash tag: keys with the same tag share a cluster slot, so an
+   * attempt's own records sit together and the global indexes can change in one MULTI.
+   */
+  redis: {
+    secret: (name: string) => `vakt:secret:${name}`,
+    signingKeys: () => "vakt:signing-keys",
+    session: (id: string) => `vakt:ses:{${id}}`,
+    attempt: (id: string) => `vakt:att:{${id}}`,
+    label: (attemptId: string) => `vakt:label:{${attemptId}}`,
+    contact: (attemptId: string) => `vakt:contact:{${attemptId}}`,
+    challenge: (attemptId: string) => `vakt:challenge:{${attemptId}}`,
+    order: (siteKey: string, orderId: string) => `vakt:order:{${siteKey}:${orderId}}`,
+    tokenUse: (jti: string) => `vakt:jti:{${jti}}`,
+    /** A sorted set per identifier: score = attempt time, member = the history entry. */
+    history: (kind: IdentifierKind, hash: string) => `vakt:h:{${kind}:${hash}}`,
+    list: (list: string, kind: IdentifierKind, hash: string) => `vakt:list:{${list}:${kind}:${hash}}`,
+    /** The global indexes, all in one slot: attempts (also per site) and sessions by time, open reviews (also per site), expiries, site keys. */
+    index: (name: "attempts" | "sessions" | "reviews" | "contact-expiries" | "challenge-expiries" | "sites", siteKey?: string) =>
+      siteKey === undefined ? `vakt:{index}:${name}` : `vakt:{index}:${name}:${siteKey}`,
+  },
 };
 
 /**

@@ -170,5 +170,8 @@ export interface Store {
   /** Deletes up to `limit` contact blobs and up to `limit` challenges that expired before `nowMs`; returns how many went. */
   purgeExpired(nowMs: number, limit: number): Promise<number>;
 
+  /** Whether the backend answers now, for /healthz; an embedded store, which cannot be unreachable, leaves it out. */
+  isAvailable?(): Promise<boolean>;
+
   close(): Promise<void>;
 }

@@ -1,17 +1,53 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { newId } from "../../collector/ids.js";
 import { LmdbStore } from "../../collector/store/lmdb/lmdb-store.js";
 import { MemoryStore } from "../../collector/store/memory/memory-store.js";
+import { RedisStore } from "../../collector/store/redis/redis-store.js";
 import type { AttemptRecord, ChallengeRecord, Store } from "../../collector/store/types.js";
+import { flushAll, startRedis, startRedisCluster, type RedisCluster, type RedisServer } from "../helpers/redis.js";
 
-/** Every Store implementation must behave the same: the engine and the backtest rely on it. */
-const IMPLEMENTATIONS: [string, () => { store: Store; cleanup(): void }][] = [
-  ["LMDB (durable)", () => lmdb(true)],
-  ["LMDB (throw-away)", () => lmdb(false)],
-  ["memory", () => ({ store: new MemoryStore(), cleanup() {} })],
+interface Implementation {
+  /** Starts what every test of this implementation shares (a server). */
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
+  /** A fresh, empty store for one test. */
+  make(): Promise<{ store: Store; cleanup(): void }>;
+}
+
+let redis: RedisServer | undefined;
+let cluster: RedisCluster | undefined;
+const RETENTION_MS = 90 * 86_400_000;
+
+/** Every Store implementation must behave the same: the engine, the backtest and several collectors rely on it. */
+const IMPLEMENTATIONS: [string, Implementation][] = [
+  ["LMDB (durable)", { make: async () => lmdb(true) }],
+  ["LMDB (throw-away)", { make: async () => lmdb(false) }],
+  ["memory", { make: async () => ({ store: new MemoryStore(), cleanup() {} }) }],
+  [
+    "Redis (one server)",
+    {
+      setup: async () => void (redis = await startRedis()),
+      teardown: async () => redis?.destroy(),
+      make: async () => {
+        await flushAll([redis!.port]);
+        return { store: new RedisStore({ url: redis!.url }, { retentionMs: RETENTION_MS }), cleanup() {} };
+      },
+    },
+  ],
+  [
+    "Redis Cluster (three masters)",
+    {
+      setup: async () => void (cluster = await startRedisCluster()),
+      teardown: async () => cluster?.destroy(),
+      make: async () => {
+        await flushAll(cluster!.nodes.map((n) => n.port));
+        return { store: new RedisStore({ cluster: cluster!.urls }, { retentionMs: RETENTION_MS }), cleanup() {} };
+      },
+    },
+  ],
 ];
 
 function lmdb(durable: boolean) {
@@ -19,17 +55,20 @@ function lmdb(durable: boolean) {
   return { store: new LmdbStore(dir, { durable }), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const T0 = Date.UTC(2026, 10, 21, 12);
+/** A recent hour: the Redis store expires records by the wall clock, so test times stay near it. */
+const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000;
 
 function attempt(tsMs: number, ids: AttemptRecord["ids"], extra: Partial<AttemptRecord> = {}): AttemptRecord {
   return { id: newId("att", tsMs), siteKey: "pk_a", orderId: `ord_${tsMs}_${Math.random()}`, tsMs, ids, answer: { decision: "allow" } as never, ...extra };
 }
 
-describe.each(IMPLEMENTATIONS)("store contract: %s", (_name, make) => {
+describe.each(IMPLEMENTATIONS)("store contract: %s", (_name, implementation) => {
   let store: Store;
   let cleanup: () => void;
-  beforeEach(() => {
-    ({ store, cleanup } = make());
+  beforeAll(async () => implementation.setup?.());
+  afterAll(async () => implementation.teardown?.());
+  beforeEach(async () => {
+    ({ store, cleanup } = await implementation.make());
   });
   afterEach(async () => {
     await store.close();
