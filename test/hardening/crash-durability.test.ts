@@ -4,23 +4,48 @@
  * same data, and every write that got a 200 must be there.
  *
  * Each store kind is one entry of STORE_KINDS: how to provision it and the config's `store` for it.
- * The Redis store (AOF, appendfsync always) joins as a second entry once it is on main.
+ * The Redis store (AOF, appendfsync always) crashes too: its server is SIGKILLed right after the
+ * collector each time and restarted from its append-only file.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fuzzRuns, fuzzTimeoutMs } from "../fuzz/runs.js";
+import { startRedis } from "../helpers/redis.js";
 import { spawnCollector, type ChildCollector } from "./child-collector.js";
 import { rawRequest } from "./raw-http.js";
 
 interface StoreKind {
   name: string;
   /** Provisions a store under `dir`; returns the config's `store` and how to tear it down. */
-  provision(dir: string): Promise<{ store: Record<string, unknown>; tearDown(): Promise<void> }>;
+  provision(dir: string): Promise<ProvisionedStore>;
 }
 
-const STORE_KINDS: StoreKind[] = [{ name: "lmdb", provision: async (dir) => ({ store: { kind: "lmdb", path: join(dir, "data") }, tearDown: async () => {} }) }];
+interface ProvisionedStore {
+  store: Record<string, unknown>;
+  /** Crashes the store's own server, if it has one, and brings it back. */
+  crashAndRecover?(): Promise<void>;
+  tearDown(): Promise<void>;
+}
+
+const STORE_KINDS: StoreKind[] = [
+  { name: "lmdb", provision: async (dir) => ({ store: { kind: "lmdb", path: join(dir, "data") }, tearDown: async () => {} }) },
+  {
+    name: "redis",
+    provision: async () => {
+      const server = await startRedis({ appendfsync: "always" });
+      return {
+        store: { kind: "redis", url: server.url },
+        async crashAndRecover() {
+          await server.kill();
+          await server.restart();
+        },
+        tearDown: () => server.destroy(),
+      };
+    },
+  },
+];
 
 const SITE_KEY = "pk_test_crash";
 const SECRET_KEY = "sk_test_crash_secret";
@@ -81,7 +106,7 @@ async function expectAllThere(url: string, acked: Acknowledged, attemptIds: Iter
 describe.each(STORE_KINDS)("crash durability ($name store)", (kind) => {
   it("keeps every acknowledged attempt and label across SIGKILLs at random moments", async () => {
     const dir = mkdtempSync(join(tmpdir(), "vakt-crash-"));
-    const { store, tearDown } = await kind.provision(dir);
+    const { store, crashAndRecover, tearDown } = await kind.provision(dir);
     const acked: Acknowledged = { attempts: new Map(), labels: new Map() };
     const labelled = new Set<string>();
     let collector: ChildCollector | undefined;
@@ -97,6 +122,7 @@ describe.each(STORE_KINDS)("crash durability ($name store)", (kind) => {
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 250));
         await collector.kill();
         await Promise.all(writers);
+        await crashAndRecover?.();
         expect(acked.attempts.size, `cycle ${cycle} acknowledged nothing`).toBeGreaterThan(before.size);
         collector = await collector.restart();
         const touched = [...acked.attempts.keys()].filter((id) => !before.has(id) || (acked.labels.has(id) && !labelsBefore.has(id)));
