@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { Assessor, type SiteRules } from "../assess/assessor.js";
 import { prepareRuleset } from "../engine.js";
 import { IdentifierHasher } from "../identity/hash.js";
+import type { IdentifierKind } from "../identity/normalise.js";
 import { Labeler } from "../labels.js";
 import type { Decision } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
@@ -51,21 +51,40 @@ export interface ReplayResult {
   attemptsPerSecond: number;
 }
 
-interface Engine {
-  name: string;
-  site: SiteRules;
-  store: MemoryStore;
-  assessor: Assessor;
-  labeler: Labeler;
-  pending: { dueMs: number; attemptId: string; label: Label }[];
+interface PendingLabel {
+  dueMs: number;
+  attemptId: string;
+  label: Label;
+}
+
+interface Tally {
   stats: RulesetStats;
   labelledHits: Record<string, { fraud: number; legit: number }>;
 }
 
 /**
- * Replays attempts in time order through each ruleset's own engine on its own fresh in-memory store,
- * so every attempt is matched only against earlier ones. A label becomes known `labelDelayMs` after
- * its attempt, as it would have been learnt. Candidate and baseline run in the same pass.
+ * In a throw-away replay store nothing is persisted or shared, so the normalised value itself can
+ * be the key: equal values match exactly as their keyed hashes would, without an HMAC per identifier.
+ */
+class PlainIdentifiers extends IdentifierHasher {
+  constructor() {
+    super(Buffer.alloc(32));
+  }
+
+  override hash(_kind: IdentifierKind, normalisedValue: string): string {
+    return normalisedValue;
+  }
+}
+
+/**
+ * Replays attempts in time order through the assess path on a fresh in-memory store, so every
+ * attempt is matched only against earlier ones. A label becomes known `labelDelayMs` after its
+ * attempt, as it would have been learnt.
+ *
+ * The candidate decides and the baseline runs beside it as a shadow ruleset, as a challenger does on
+ * live traffic: what the store holds (identifiers, times, labels from the input) does not depend on
+ * any decision, so both rulesets see exactly the history they would see on stores of their own, and
+ * each attempt's identifiers are normalised, read and recorded once for both.
  */
 export async function replay(
   input: BacktestAttempt[],
@@ -73,103 +92,101 @@ export async function replay(
 ): Promise<ReplayResult> {
   const attempts = [...input].sort((a, b) => a.tsMs - b.tsMs || a.line - b.line);
   const labelDelayMs = options.labelDelayMs ?? 0;
-  const engines: Engine[] = [];
+  const { candidate, baseline } = options;
+  prepareRuleset(candidate.ruleset);
+  if (baseline) prepareRuleset(baseline.ruleset);
+  const store = new MemoryStore();
   try {
-    engines.push(await openEngine(options.candidate.name, options.candidate.ruleset));
-    if (options.baseline) engines.push(await openEngine(options.baseline.name, options.baseline.ruleset));
+    const tokens = await TokenService.open(store, { issuer: "backtest", ttlSeconds: 600 });
+    const assessor = new Assessor({ store, tokens, hasher: new PlainIdentifiers(), retentionMs: REPLAY_RETENTION_MS, enforceBudgets: false });
+    const labeler = new Labeler(store);
+    const site: SiteRules = { siteKey: SITE_KEY, live: candidate, shadow: baseline ? [baseline] : [] };
+    const tallies = [newTally(candidate.name), ...(baseline ? [newTally(baseline.name)] : [])];
+    const pending: PendingLabel[] = [];
     const changes: Change[] = [];
     const started = performance.now();
     for (let i = 0; i < attempts.length; i++) {
       const attempt = attempts[i]!;
-      const decisions: Decision[] = [];
-      for (const engine of engines) decisions.push(await step(engine, attempt, labelDelayMs));
-      if (decisions.length === 2 && decisions[0] !== decisions[1]) {
-        changes.push({ line: attempt.line, orderId: attempt.order.id, ts: new Date(attempt.tsMs).toISOString(), label: attempt.label, baseline: decisions[1]!, candidate: decisions[0]! });
+      while (pending.length > 0 && pending[0]!.dueMs <= attempt.tsMs) {
+        const due = pending.shift()!;
+        await labeler.label(SITE_KEY, { attempt: due.attemptId }, due.label);
+      }
+      // The input carries no risk token: every attempt is taken as having come through the script.
+      const answer = await assessor.assessAttempt(site, {
+        order: attempt.order,
+        tokenStatus: "valid",
+        nowMs: attempt.tsMs,
+        ...(attempt.ip === undefined ? {} : { ip: attempt.ip }),
+        ...(attempt.deviceId === undefined ? {} : { deviceId: attempt.deviceId }),
+        ...(attempt.signals === undefined ? {} : { signals: attempt.signals }),
+      });
+      if (attempt.label) insertByDue(pending, { dueMs: attempt.tsMs + labelDelayMs, attemptId: answer.id, label: attempt.label });
+      tally(tallies[0]!, attempt.label, answer.decision, answer.reasons);
+      if (baseline) {
+        // The shadow's reasons (one per rule that gave a severity) are kept with the recorded attempt.
+        const record = await store.getAttempt(answer.id);
+        const decision = answer.shadow[0]!.decision;
+        tally(tallies[1]!, attempt.label, decision, record!.shadowMatrix![0]!.reasons);
+        if (decision !== answer.decision) {
+          changes.push({ line: attempt.line, orderId: attempt.order.id, ts: new Date(attempt.tsMs).toISOString(), label: attempt.label, baseline: decision, candidate: answer.decision });
+        }
       }
       if (options.onProgress && (i % 500 === 499 || i === attempts.length - 1)) options.onProgress(i + 1, attempts.length);
     }
     const durationMs = performance.now() - started;
     const result: ReplayResult = {
-      candidate: finish(engines[0]!),
+      candidate: finish(tallies[0]!),
       durationMs,
       attemptsPerSecond: attempts.length / Math.max(durationMs / 1000, 1e-9),
     };
-    if (engines[1]) {
-      result.baseline = finish(engines[1]);
+    if (tallies[1]) {
+      result.baseline = finish(tallies[1]);
       result.changed = changes.length;
       result.changes = changes;
     }
     return result;
   } finally {
-    for (const engine of engines) await engine.store.close();
+    await store.close();
   }
 }
 
-async function openEngine(name: string, ruleset: Ruleset): Promise<Engine> {
-  prepareRuleset(ruleset);
-  const store = new MemoryStore();
-  const hasher = new IdentifierHasher(await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32)));
-  const tokens = await TokenService.open(store, { issuer: "backtest", ttlSeconds: 600 });
+function newTally(name: string): Tally {
   const empty = (): OutcomeCounts => ({ total: 0, stopped: 0, challenged: 0 });
   return {
-    name,
-    site: { siteKey: SITE_KEY, live: { name, ruleset }, shadow: [] },
-    store,
-    assessor: new Assessor({ store, tokens, hasher, retentionMs: REPLAY_RETENTION_MS, enforceBudgets: false }),
-    labeler: new Labeler(store),
-    pending: [],
     stats: { ruleset: name, attempts: 0, fraud: empty(), legit: empty(), decisions: { allow: 0, challenge: 0, review: 0, deny: 0 }, rules: {}, precision: {} },
     labelledHits: {},
   };
 }
 
-async function step(engine: Engine, attempt: BacktestAttempt, labelDelayMs: number): Promise<Decision> {
-  while (engine.pending.length > 0 && engine.pending[0]!.dueMs <= attempt.tsMs) {
-    const due = engine.pending.shift()!;
-    await engine.labeler.label(SITE_KEY, { attempt: due.attemptId }, due.label);
-  }
-  // The input carries no risk token: every attempt is taken as having come through the script.
-  const answer = await engine.assessor.assessAttempt(engine.site, {
-    order: attempt.order,
-    tokenStatus: "valid",
-    nowMs: attempt.tsMs,
-    ...(attempt.ip === undefined ? {} : { ip: attempt.ip }),
-    ...(attempt.deviceId === undefined ? {} : { deviceId: attempt.deviceId }),
-    ...(attempt.signals === undefined ? {} : { signals: attempt.signals }),
-  });
-  if (attempt.label) insertByDue(engine.pending, { dueMs: attempt.tsMs + labelDelayMs, attemptId: answer.id, label: attempt.label });
-
-  const { stats } = engine;
+/** Counts one attempt's decision, and a hit for each rule that gave a severity (each has one reason). */
+function tally({ stats, labelledHits }: Tally, label: Label | null, decision: Decision, reasons: readonly { rule: string }[]): void {
   stats.attempts += 1;
-  stats.decisions[answer.decision] += 1;
-  if (attempt.label) {
-    const counts = stats[attempt.label];
+  stats.decisions[decision] += 1;
+  if (label) {
+    const counts = stats[label];
     counts.total += 1;
-    if (answer.decision === "review" || answer.decision === "deny") counts.stopped += 1;
-    else if (answer.decision === "challenge") counts.challenged += 1;
+    if (decision === "review" || decision === "deny") counts.stopped += 1;
+    else if (decision === "challenge") counts.challenged += 1;
   }
-  for (const row of answer.matrix) {
-    if (row.severity === "none") continue;
-    stats.rules[row.rule] = (stats.rules[row.rule] ?? 0) + 1;
-    if (attempt.label) {
-      const hits = (engine.labelledHits[row.rule] ??= { fraud: 0, legit: 0 });
-      hits[attempt.label] += 1;
+  for (const { rule } of reasons) {
+    stats.rules[rule] = (stats.rules[rule] ?? 0) + 1;
+    if (label) {
+      const hits = (labelledHits[rule] ??= { fraud: 0, legit: 0 });
+      hits[label] += 1;
     }
   }
-  return answer.decision;
 }
 
 /** Keeps the pending labels ordered by when they become known (a later delay never overtakes). */
-function insertByDue(pending: Engine["pending"], item: Engine["pending"][number]): void {
+function insertByDue(pending: PendingLabel[], item: PendingLabel): void {
   let i = pending.length;
   while (i > 0 && pending[i - 1]!.dueMs > item.dueMs) i -= 1;
   pending.splice(i, 0, item);
 }
 
-function finish(engine: Engine): RulesetStats {
-  const { stats } = engine;
+function finish({ stats, labelledHits }: Tally): RulesetStats {
   for (const rule of Object.keys(stats.rules)) {
-    const hits = engine.labelledHits[rule];
+    const hits = labelledHits[rule];
     const labelled = hits ? hits.fraud + hits.legit : 0;
     stats.precision[rule] = labelled > 0 ? hits!.fraud / labelled : null;
   }
