@@ -49,25 +49,35 @@ export function prepareRuleset(ruleset: Ruleset): void {
 /**
  * Runs every rule of the ruleset concurrently, each within its time budget. A rule that misses its
  * budget or throws gets its configured `onTimeout` severity and is marked so in the matrix; the
- * decision always completes.
+ * decision always completes. When every rule answers synchronously (as the built-in rules do) the
+ * evaluation completes without waiting on a promise.
  */
-export async function evaluate(ruleset: Ruleset, ctx: RuleContext, options: { enforceBudgets?: boolean } = {}): Promise<Evaluation> {
+export function evaluate(ruleset: Ruleset, ctx: RuleContext, options: { enforceBudgets?: boolean } = {}): Evaluation | Promise<Evaluation> {
   const enforceBudgets = options.enforceBudgets ?? true;
-  const started = ruleset.rules.map((rule) => execute(rule, ctx, enforceBudgets));
-  const executions = started.some((e) => e instanceof Promise) ? await Promise.all(started) : (started as RuleExecution[]);
-  const severities = executions.map((e) => e.severity);
-  const reasons: Reason[] = [];
-  for (const e of executions) {
-    if (e.severity === "none") continue;
-    const detail = e.status === "ok" ? (e.detail ?? e.rule) : `${e.rule} ${e.status === "timeout" ? "missed its time budget" : "failed"}; its configured severity was used`;
-    reasons.push({ rule: e.rule, severity: e.severity, detail });
+  const { rules } = ruleset;
+  const started: (RuleExecution | Promise<RuleExecution>)[] = new Array(rules.length);
+  let isPending = false;
+  for (let i = 0; i < rules.length; i++) {
+    const execution = execute(rules[i]!, ctx, enforceBudgets);
+    if (execution instanceof Promise) isPending = true;
+    started[i] = execution;
   }
-  return {
-    decision: decide(ruleset.policy, severities),
-    score: score(severities),
-    reasons,
-    matrix: executions.map(({ rule, severity, ms, status }) => ({ rule, severity, ms, status })),
-  };
+  if (isPending) return Promise.all(started).then((executions) => conclude(ruleset, executions));
+  return conclude(ruleset, started as RuleExecution[]);
+}
+
+function conclude(ruleset: Ruleset, executions: RuleExecution[]): Evaluation {
+  const severities: Severity[] = new Array(executions.length);
+  const reasons: Reason[] = [];
+  const matrix: Evaluation["matrix"] = new Array(executions.length);
+  for (let i = 0; i < executions.length; i++) {
+    const { rule, severity, ms, status, detail } = executions[i]!;
+    severities[i] = severity;
+    matrix[i] = { rule, severity, ms, status };
+    if (severity === "none") continue;
+    reasons.push({ rule, severity, detail: status === "ok" ? (detail ?? rule) : `${rule} ${status === "timeout" ? "missed its time budget" : "failed"}; its configured severity was used` });
+  }
+  return { decision: decide(ruleset.policy, severities), score: score(severities), reasons, matrix };
 }
 
 /**
@@ -75,26 +85,33 @@ export async function evaluate(ruleset: Ruleset, ctx: RuleContext, options: { en
  * budget. Without `enforceBudgets` (a backtest judges decisions, not timing) nothing times out.
  */
 function execute(rule: ConfiguredRule, ctx: RuleContext, enforceBudgets: boolean): RuleExecution | Promise<RuleExecution> {
-  const id = rule.definition.id;
-  const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-  const settle = (outcome: RuleOutcome | "timeout"): RuleExecution => {
-    const ms = elapsed();
-    if (outcome === "timeout" || (enforceBudgets && ms > rule.budgetMs)) return { rule: id, severity: rule.onTimeout, ms, status: "timeout" };
-    const execution: RuleExecution = { rule: id, severity: outcome.severity, ms, status: "ok" };
-    if (outcome.detail !== undefined) execution.detail = outcome.detail;
-    return execution;
-  };
-  const failed = (): RuleExecution => ({ rule: id, severity: rule.onTimeout, ms: elapsed(), status: "error" });
+  const startedMs = performance.now();
   let pending: RuleOutcome | Promise<RuleOutcome>;
   try {
     pending = rule.definition.evaluate(ctx, rule.params);
   } catch {
-    return failed();
+    return failed(rule, startedMs);
   }
-  if (!(pending instanceof Promise)) return settle(pending);
-  if (!enforceBudgets) return pending.then(settle, failed);
+  if (!(pending instanceof Promise)) return settle(rule, pending, startedMs, enforceBudgets);
+  const settleLater = (outcome: RuleOutcome | "timeout") => settle(rule, outcome, startedMs, enforceBudgets);
+  const failLater = () => failed(rule, startedMs);
+  if (!enforceBudgets) return pending.then(settleLater, failLater);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, rule.budgetMs, "timeout")));
-  return Promise.race([pending, timeout]).then(settle, failed).finally(() => clearTimeout(timer));
+  return Promise.race([pending, timeout]).then(settleLater, failLater).finally(() => clearTimeout(timer));
+}
+
+const elapsedMs = (startedMs: number) => Math.round((performance.now() - startedMs) * 1000) / 1000;
+
+function settle(rule: ConfiguredRule, outcome: RuleOutcome | "timeout", startedMs: number, enforceBudgets: boolean): RuleExecution {
+  const ms = elapsedMs(startedMs);
+  const id = rule.definition.id;
+  if (outcome === "timeout" || (enforceBudgets && ms > rule.budgetMs)) return { rule: id, severity: rule.onTimeout, ms, status: "timeout" };
+  const execution: RuleExecution = { rule: id, severity: outcome.severity, ms, status: "ok" };
+  if (outcome.detail !== undefined) execution.detail = outcome.detail;
+  return execution;
+}
+
+function failed(rule: ConfiguredRule, startedMs: number): RuleExecution {
+  return { rule: rule.definition.id, severity: rule.onTimeout, ms: elapsedMs(startedMs), status: "error" };
 }

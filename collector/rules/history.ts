@@ -1,20 +1,27 @@
 import type { IdentifierKind } from "../identity/normalise.js";
-import type { HistoryEntry } from "../store/types.js";
 import type { RuleContext } from "./types.js";
 
-/** Earlier attempts sharing this attempt's `anchor` identifier within the window (empty when it has none). */
-export function earlierWithin(ctx: RuleContext, anchor: IdentifierKind, windowMs: number): HistoryEntry[] {
-  if (ctx.ids[anchor] === undefined) return [];
+/** How many earlier attempts share this attempt's `anchor` identifier within the window, without collecting them. */
+export function countWithin(ctx: RuleContext, anchor: IdentifierKind, windowMs: number): number {
+  const entries = ctx.ids[anchor] === undefined ? undefined : ctx.history[anchor];
+  if (entries === undefined) return 0;
   const sinceMs = ctx.nowMs - windowMs;
-  return (ctx.history[anchor] ?? []).filter((entry) => entry.tsMs >= sinceMs);
+  let count = 0;
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.tsMs >= sinceMs) count += 1;
+  return count;
 }
 
 /** Distinct values of `counted` over this attempt and the earlier ones sharing its `anchor` within the window. */
 export function distinctWithin(ctx: RuleContext, anchor: IdentifierKind, counted: IdentifierKind, windowMs: number): number {
-  const values = new Set<string>();
+  const entries = ctx.ids[anchor] === undefined ? undefined : ctx.history[anchor];
   const own = ctx.ids[counted];
+  if (entries === undefined || entries.length === 0) return own === undefined ? 0 : 1;
+  const sinceMs = ctx.nowMs - windowMs;
+  const values = new Set<string>();
   if (own !== undefined) values.add(own);
-  for (const entry of earlierWithin(ctx, anchor, windowMs)) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.tsMs < sinceMs) continue;
     const value = entry.ids[counted];
     if (value !== undefined) values.add(value);
   }

@@ -11,18 +11,26 @@ export const policySchema = z.strictObject({ deny: level.optional(), review: lev
 export type Policy = z.output<typeof policySchema>;
 
 const RANK: Record<Severity, number> = { none: 0, low: 1, medium: 2, high: 3 };
+const DECISIONS_BY_WEIGHT = ["deny", "review", "challenge"] as const;
 
 /**
  * First match from deny down, otherwise allow. A level matches when any of its counts is reached;
  * a count of `medium` counts rule outcomes of medium or higher (a high is at least a medium).
  */
 export function decide(policy: Policy, severities: readonly Severity[]): Decision {
-  const atLeast = (severity: Severity) => severities.filter((s) => RANK[s] >= RANK[severity]).length;
-  const counts = { high: atLeast("high"), medium: atLeast("medium"), low: atLeast("low") };
-  for (const decision of ["deny", "review", "challenge"] as const) {
+  const counts = { high: 0, medium: 0, low: 0 };
+  for (const severity of severities) {
+    const rank = RANK[severity];
+    if (rank >= 1) counts.low += 1;
+    if (rank >= 2) counts.medium += 1;
+    if (rank >= 3) counts.high += 1;
+  }
+  for (const decision of DECISIONS_BY_WEIGHT) {
     const threshold = policy[decision];
     if (!threshold) continue;
-    if ((["high", "medium", "low"] as const).some((s) => threshold[s] !== undefined && counts[s] >= threshold[s]!)) return decision;
+    if ((threshold.high !== undefined && counts.high >= threshold.high) || (threshold.medium !== undefined && counts.medium >= threshold.medium) || (threshold.low !== undefined && counts.low >= threshold.low)) {
+      return decision;
+    }
   }
   return "allow";
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { IdentifierKind } from "../identity/normalise.js";
-import { earlierWithin } from "./history.js";
+import { countWithin } from "./history.js";
 import { counted, describeWindow, severityForCount, thresholds, window } from "./params.js";
 import type { RuleDefinition } from "./types.js";
 
@@ -15,7 +15,7 @@ export function velocityRule(id: string, kind: IdentifierKind, fromWhat: string)
     lookbackMs: (p) => p.window,
     evaluate(ctx, p) {
       if (ctx.ids[kind] === undefined) return { severity: "none" };
-      const count = earlierWithin(ctx, kind, p.window).length + 1;
+      const count = countWithin(ctx, kind, p.window) + 1;
       return { severity: severityForCount(count, p.thresholds), detail: `${counted(count, "attempt")} from ${fromWhat} in ${describeWindow(p.window)}` };
     },
   };
