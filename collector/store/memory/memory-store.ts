@@ -26,9 +26,10 @@ export class MemoryStore implements Store {
   private readonly attempts = new Map<string, AttemptRecord>();
   private readonly orders = new Map<string, string>();
   private readonly tokenUses = new Map<string, TokenUse>();
-  private readonly index = new Map<string, HistoryEntry[]>();
+  /** Per identifier kind, per hash: its attempts, oldest first. Nested maps spare a joined key per look-up. */
+  private readonly index = new Map<IdentifierKind, Map<string, HistoryEntry[]>>();
   private readonly labels = new Map<string, LabelRecord>();
-  private readonly lists = new Map<string, ListEntry>();
+  private readonly lists: Record<Label, Map<IdentifierKind, Map<string, ListEntry>>> = { fraud: new Map(), legit: new Map() };
   private readonly contacts = new Map<string, { sealed: Buffer; expiresAtMs: number }>();
   private readonly challenges = new Map<string, ChallengeRecord>();
   /** Ids of attempts under open review. */
@@ -74,9 +75,9 @@ export class MemoryStore implements Store {
     this.trackReview(attempt);
     const entry: HistoryEntry = { attemptId: attempt.id, siteKey: attempt.siteKey, tsMs: attempt.tsMs, ids: attempt.ids };
     for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
-      const key = `${kind}:${hash}`;
-      const list = this.index.get(key);
-      if (!list) this.index.set(key, [entry]);
+      const byHash = this.indexOf(kind);
+      const list = byHash.get(hash);
+      if (!list) byHash.set(hash, [entry]);
       else insertSorted(list, entry);
     }
   }
@@ -110,7 +111,7 @@ export class MemoryStore implements Store {
   }
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
-    const list = this.index.get(`${kind}:${hash}`);
+    const list = this.index.get(kind)?.get(hash);
     if (!list) return [];
     const out: HistoryEntry[] = [];
     for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
@@ -129,15 +130,22 @@ export class MemoryStore implements Store {
     this.labels.set(label.attemptId, label);
     for (const list of ["fraud", "legit"] as const) {
       for (const { kind, hash } of identifiers) {
-        const key = `${list}:${kind}:${hash}`;
-        if (this.lists.get(key)?.attemptId === label.attemptId) this.lists.delete(key);
+        const byHash = this.lists[list].get(kind);
+        if (byHash?.get(hash)?.attemptId === label.attemptId) byHash.delete(hash);
       }
     }
-    for (const entry of entries) this.lists.set(`${entry.list}:${entry.kind}:${entry.hash}`, entry);
+    for (const entry of entries) {
+      let byHash = this.lists[entry.list].get(entry.kind);
+      if (!byHash) this.lists[entry.list].set(entry.kind, (byHash = new Map()));
+      byHash.set(entry.hash, entry);
+    }
   }
 
   async listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
-    return refs.map(({ kind, hash }) => this.lists.get(`${list}:${kind}:${hash}`));
+    const byKind = this.lists[list];
+    const found: (ListEntry | undefined)[] = new Array(refs.length);
+    for (let i = 0; i < refs.length; i++) found[i] = byKind.get(refs[i]!.kind)?.get(refs[i]!.hash);
+    return found;
   }
 
   async putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void> {
@@ -184,10 +192,10 @@ export class MemoryStore implements Store {
       if (this.orders.get(orderKey) === id) this.orders.delete(orderKey);
       if (attempt.tokenJti !== undefined) this.tokenUses.delete(attempt.tokenJti);
       for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
-        const key = `${kind}:${hash}`;
-        const remaining = (this.index.get(key) ?? []).filter((e) => e.attemptId !== id);
-        if (remaining.length > 0) this.index.set(key, remaining);
-        else this.index.delete(key);
+        const byHash = this.indexOf(kind);
+        const remaining = (byHash.get(hash) ?? []).filter((e) => e.attemptId !== id);
+        if (remaining.length > 0) byHash.set(hash, remaining);
+        else byHash.delete(hash);
       }
     }
     const floor = idFloor("ses", beforeMs);
@@ -203,6 +211,12 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+
+  private indexOf(kind: IdentifierKind): Map<string, HistoryEntry[]> {
+    let byHash = this.index.get(kind);
+    if (!byHash) this.index.set(kind, (byHash = new Map()));
+    return byHash;
+  }
 }
 
 /** Appends, or inserts in time order when an entry arrives out of order. */
