@@ -46,7 +46,9 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
   const seen = new Set(own.map(({ kind, hash }) => `${kind}:${hash}`));
   for (const kind of present) {
     if (!HOP_KINDS.has(kind)) continue;
-    for (const linked of history[kind]!.slice(0, HOP_ATTEMPTS_PER_IDENTIFIER)) {
+    const entries = history[kind]!;
+    for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER && hopRefs.length < MAX_HOP_LOOKUPS; i++) {
+      const linked = entries[i]!;
       for (const [otherKind, hash] of Object.entries(linked.ids) as [IdentifierKind, string][]) {
         if (!HOP_KINDS.has(otherKind) || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
         const key = `${otherKind}:${hash}`;
@@ -71,13 +73,33 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
 
 /** The most recent earlier attempts sharing any identifier, each with the identifiers it shares. */
 function linksOf(history: Gathered["history"]): LinkedAttempt[] {
+  const lists = Object.entries(history) as [IdentifierKind, HistoryEntry[]][];
+  const sinceMs = linkHorizonMs(lists);
   const byAttempt = new Map<string, LinkedAttempt>();
-  for (const [kind, entries] of Object.entries(history) as [IdentifierKind, HistoryEntry[]][]) {
+  for (const [kind, entries] of lists) {
     for (const entry of entries) {
+      if (entry.tsMs < sinceMs) continue;
       const link = byAttempt.get(entry.attemptId) ?? { attemptId: entry.attemptId, tsMs: entry.tsMs, via: [] };
       link.via.push(kind);
       byAttempt.set(entry.attemptId, link);
     }
   }
   return [...byAttempt.values()].sort((a, b) => b.tsMs - a.tsMs).slice(0, MAX_LINKS);
+}
+
+/**
+ * A time no later than that of the MAX_LINKS-th most recent linked attempt, so older entries can be
+ * skipped without changing the links: any MAX_LINKS entries of one history are that many distinct
+ * attempts, none older than the oldest of them. Spares mapping and sorting every entry of a busy
+ * IP's or network's history.
+ */
+function linkHorizonMs(lists: [IdentifierKind, HistoryEntry[]][]): number {
+  let horizonMs = -Infinity;
+  for (const [, entries] of lists) {
+    if (entries.length < MAX_LINKS) continue;
+    let oldestMs = Infinity;
+    for (let i = 0; i < MAX_LINKS; i++) oldestMs = Math.min(oldestMs, entries[i]!.tsMs);
+    horizonMs = Math.max(horizonMs, oldestMs);
+  }
+  return horizonMs;
 }
