@@ -214,3 +214,47 @@ describe("evaluate without enforced budgets (backtests)", () => {
     expect(replayed.decision).toBe("challenge");
   });
 });
+
+describe("evaluate beside another ruleset on the same attempt (shadows, a backtest's baseline)", () => {
+  const counting = () => {
+    const calls: number[] = [];
+    const definition: RuleDefinition<{ level: Severity }> = {
+      id: "counting",
+      params: z.strictObject({ level: z.enum(["none", "low", "medium", "high"]) }),
+      evaluate(_ctx, p) {
+        calls.push(1);
+        return { severity: p.level, detail: `level ${p.level}` };
+      },
+    };
+    return { calls, rule: (level: Severity, budgetMs = 25): ConfiguredRule => ({ definition, params: { level }, budgetMs, onTimeout: "none" }) };
+  };
+
+  it("runs a rule with the same parameters once and gives both rulesets its outcome", async () => {
+    const { calls, rule: same } = counting();
+    const ctx = { ...CTX };
+    const live = await evaluate(ruleset(same("high")), ctx);
+    const shadow = await evaluate(ruleset(same("high")), ctx);
+    expect(calls).toHaveLength(1);
+    expect(shadow.matrix).toEqual([{ rule: "counting", severity: "high", ms: live.matrix[0]!.ms, status: "ok" }]);
+    expect(shadow.reasons).toEqual([{ rule: "counting", severity: "high", detail: "level high" }]);
+    expect(shadow.decision).toBe("review");
+  });
+
+  it("runs the rule again with other parameters, on another attempt, or after it failed", async () => {
+    const { calls, rule: same } = counting();
+    const ctx = { ...CTX };
+    await evaluate(ruleset(same("high")), ctx);
+    const other = await evaluate(ruleset(same("low")), ctx);
+    expect(other.matrix[0]!.severity).toBe("low");
+    await evaluate(ruleset(same("high")), { ...CTX });
+    expect(calls).toHaveLength(3);
+
+    const throwing: RuleDefinition = { id: "throws", params: z.strictObject({}), evaluate: () => { calls.push(1); throw new Error("boom"); } };
+    const failing: ConfiguredRule = { definition: throwing, params: {}, budgetMs: 25, onTimeout: "low" };
+    const next = { ...CTX };
+    await evaluate(ruleset(failing), next);
+    const again = await evaluate(ruleset({ ...failing, onTimeout: "high" }), next);
+    expect(calls).toHaveLength(5);
+    expect(again.matrix[0]).toMatchObject({ severity: "high", status: "error" });
+  });
+});

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { decide, score, type Decision } from "./rules/policy.js";
+import { paramsKey } from "./rules/params-key.js";
 import type { ConfiguredRule, Ruleset } from "./rules/ruleset.js";
 import type { RuleContext, RuleOutcome, Severity } from "./rules/types.js";
 
@@ -51,19 +52,60 @@ export function prepareRuleset(ruleset: Ruleset): void {
  * budget or throws gets its configured `onTimeout` severity and is marked so in the matrix; the
  * decision always completes. When every rule answers synchronously (as the built-in rules do) the
  * evaluation completes without waiting on a promise.
+ *
+ * Rules are pure, so when another ruleset was evaluated on the same context (the live one before a
+ * shadow, a backtest's candidate before its baseline), a rule it ran with the same parameters is not
+ * run again: its outcome and time are taken over, unless it failed, timed out or took longer than
+ * this ruleset's budget for it.
  */
 export function evaluate(ruleset: Ruleset, ctx: RuleContext, options: { enforceBudgets?: boolean } = {}): Evaluation | Promise<Evaluation> {
   const enforceBudgets = options.enforceBudgets ?? true;
   const { rules } = ruleset;
+  const earlier = evaluatedOn.get(ctx);
+  const pairs = earlier === undefined ? undefined : samePairs(earlier.ruleset, ruleset);
   const started: (RuleExecution | Promise<RuleExecution>)[] = new Array(rules.length);
   let isPending = false;
   for (let i = 0; i < rules.length; i++) {
-    const execution = execute(rules[i]!, ctx, enforceBudgets);
+    const rule = rules[i]!;
+    const known = pairs !== undefined && pairs[i]! >= 0 ? earlier!.executions[pairs[i]!]! : undefined;
+    if (known !== undefined && known.status === "ok" && (!enforceBudgets || known.ms <= rule.budgetMs)) {
+      started[i] = known;
+      continue;
+    }
+    const execution = execute(rule, ctx, enforceBudgets);
     if (execution instanceof Promise) isPending = true;
     started[i] = execution;
   }
   if (isPending) return Promise.all(started).then((executions) => conclude(ruleset, executions));
+  evaluatedOn.set(ctx, { ruleset, executions: started as RuleExecution[] });
   return conclude(ruleset, started as RuleExecution[]);
+}
+
+/** The last ruleset evaluated synchronously on each context, with its executions. */
+const evaluatedOn = new WeakMap<RuleContext, { ruleset: Ruleset; executions: RuleExecution[] }>();
+const pairsByRuleset = new WeakMap<Ruleset, WeakMap<Ruleset, Int32Array>>();
+const paramsKeys = new WeakMap<ConfiguredRule, string | null>();
+
+/** For each rule of `later`, the index of the same rule with equal parameters in `earlier`, or -1. */
+function samePairs(earlier: Ruleset, later: Ruleset): Int32Array {
+  let byLater = pairsByRuleset.get(earlier);
+  if (byLater === undefined) pairsByRuleset.set(earlier, (byLater = new WeakMap()));
+  let pairs = byLater.get(later);
+  if (pairs === undefined) {
+    pairs = new Int32Array(later.rules.length).fill(-1);
+    later.rules.forEach((rule, i) => {
+      const key = keyOf(rule);
+      if (key !== null) pairs![i] = earlier.rules.findIndex((other) => other.definition === rule.definition && keyOf(other) === key);
+    });
+    byLater.set(later, pairs);
+  }
+  return pairs;
+}
+
+function keyOf(rule: ConfiguredRule): string | null {
+  let key = paramsKeys.get(rule);
+  if (key === undefined) paramsKeys.set(rule, (key = paramsKey(rule.params) ?? null));
+  return key;
 }
 
 function conclude(ruleset: Ruleset, executions: RuleExecution[]): Evaluation {
