@@ -78,7 +78,7 @@ function linksOf(history: Gathered["history"]): LinkedAttempt[] {
   const byAttempt = new Map<string, LinkedAttempt>();
   for (const [kind, entries] of lists) {
     for (const entry of entries) {
-      if (entry.tsMs < sinceMs) continue;
+      if (entry.tsMs < sinceMs) break;
       const link = byAttempt.get(entry.attemptId) ?? { attemptId: entry.attemptId, tsMs: entry.tsMs, via: [] };
       link.via.push(kind);
       byAttempt.set(entry.attemptId, link);
@@ -88,8 +88,8 @@ function linksOf(history: Gathered["history"]): LinkedAttempt[] {
 }
 
 /**
- * A time no later than that of the MAX_LINKS-th most recent linked attempt, so older entries can be
- * skipped without changing the links: any MAX_LINKS entries of one history are that many distinct
+ * A time no later than that of the MAX_LINKS-th most recent linked attempt, so the rest of each
+ * history (newest first) can be skipped without changing the links: any MAX_LINKS entries of one history are that many distinct
  * attempts, none older than the oldest of them. Spares mapping and sorting every entry of a busy
  * IP's or network's history.
  */

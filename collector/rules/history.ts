@@ -1,13 +1,16 @@
 import type { IdentifierKind } from "../identity/normalise.js";
 import type { RuleContext } from "./types.js";
 
-/** How many earlier attempts share this attempt's `anchor` identifier within the window, without collecting them. */
+/**
+ * How many earlier attempts share this attempt's `anchor` identifier within the window. Histories are
+ * newest first, so the window is a prefix: a busy network's long history is not walked to its end.
+ */
 export function countWithin(ctx: RuleContext, anchor: IdentifierKind, windowMs: number): number {
   const entries = ctx.ids[anchor] === undefined ? undefined : ctx.history[anchor];
   if (entries === undefined) return 0;
   const sinceMs = ctx.nowMs - windowMs;
   let count = 0;
-  for (let i = 0; i < entries.length; i++) if (entries[i]!.tsMs >= sinceMs) count += 1;
+  while (count < entries.length && entries[count]!.tsMs >= sinceMs) count += 1;
   return count;
 }
 
@@ -21,7 +24,7 @@ export function distinctWithin(ctx: RuleContext, anchor: IdentifierKind, counted
   if (own !== undefined) values.add(own);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    if (entry.tsMs < sinceMs) continue;
+    if (entry.tsMs < sinceMs) break;
     const value = entry.ids[counted];
     if (value !== undefined) values.add(value);
   }

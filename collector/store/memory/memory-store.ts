@@ -113,12 +113,16 @@ export class MemoryStore implements Store {
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
     const list = this.index.get(kind)?.get(hash);
     if (!list) return [];
-    const out: HistoryEntry[] = [];
-    for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
-      const entry = list[i]!;
-      if (entry.tsMs < sinceMs) break;
-      out.push(entry);
+    // The oldest entry inside the window, by binary search: a long history's older entries are not touched.
+    let low = Math.max(0, list.length - limit);
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (list[middle]!.tsMs < sinceMs) low = middle + 1;
+      else high = middle;
     }
+    const out: HistoryEntry[] = new Array(list.length - low);
+    for (let i = list.length - 1, j = 0; i >= low; i--, j++) out[j] = list[i]!;
     return out;
   }
 
