@@ -63,16 +63,24 @@ interface Tally {
 }
 
 /**
- * In a throw-away replay store nothing is persisted or shared, so the normalised value itself can
- * be the key: equal values match exactly as their keyed hashes would, without an HMAC per identifier.
+ * In a throw-away replay store nothing is persisted or shared, so each distinct normalised value of a
+ * kind gets a short key of its own (a counter) instead of a keyed hash: equal values match exactly as
+ * their hashes would, without an HMAC per identifier, and the store compares one short string.
  */
-class PlainIdentifiers extends IdentifierHasher {
+class ReplayKeys extends IdentifierHasher {
+  private readonly keys = new Map<IdentifierKind, Map<string, string>>();
+  private next = 0;
+
   constructor() {
     super(Buffer.alloc(32));
   }
 
-  override hash(_kind: IdentifierKind, normalisedValue: string): string {
-    return normalisedValue;
+  override hash(kind: IdentifierKind, normalisedValue: string): string {
+    let byValue = this.keys.get(kind);
+    if (byValue === undefined) this.keys.set(kind, (byValue = new Map()));
+    let key = byValue.get(normalisedValue);
+    if (key === undefined) byValue.set(normalisedValue, (key = (this.next++).toString(36)));
+    return key;
   }
 }
 
@@ -98,7 +106,7 @@ export async function replay(
   const store = new MemoryStore();
   try {
     const tokens = await TokenService.open(store, { issuer: "backtest", ttlSeconds: 600 });
-    const assessor = new Assessor({ store, tokens, hasher: new PlainIdentifiers(), retentionMs: REPLAY_RETENTION_MS, enforceBudgets: false });
+    const assessor = new Assessor({ store, tokens, hasher: new ReplayKeys(), retentionMs: REPLAY_RETENTION_MS, enforceBudgets: false });
     const labeler = new Labeler(store);
     const site: SiteRules = { siteKey: SITE_KEY, live: candidate, shadow: baseline ? [baseline] : [] };
     const tallies = [newTally(candidate.name), ...(baseline ? [newTally(baseline.name)] : [])];
