@@ -56,8 +56,10 @@ export function severityForCount(count: number, levels: Thresholds): Severity {
   return "none";
 }
 
+const WINDOW_UNITS = [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const;
+
 export function describeWindow(ms: number): string {
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000]] as const) {
+  for (const [unit, size] of WINDOW_UNITS) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

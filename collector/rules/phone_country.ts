@@ -32,14 +32,14 @@ export const phone_country: RuleDefinition<Params> = {
     const shipTo = ctx.order.shipping?.country;
     if (!phone || shipTo === undefined || !isSupportedCountry(shipTo)) return { severity: "none" };
     const country = shipTo as CountryCode;
-    const parsed = parsePhoneNumberFromString(phone, country);
+    const parsed = readPhone(phone, country);
     if (parsed === undefined) return { severity: p.invalid, detail: `the phone number cannot be read as a number in the shipping country ${country}` };
     // Compared by calling code, so that countries sharing one (US and CA, GB and JE) count as one.
     const home = getCountryCallingCode(country);
     const code = parsed.countryCallingCode;
-    if (!parsed.isValid()) {
+    if (!parsed.isValid) {
       const where = code === home ? `in the shipping country ${country}` : `for its country code +${code}`;
-      return { severity: p.invalid, detail: `the phone number (+${code} and ${parsed.nationalNumber.length} digits) is not a valid number ${where}` };
+      return { severity: p.invalid, detail: `the phone number (+${code} and ${parsed.nationalDigits} digits) is not a valid number ${where}` };
     }
     if (code === home) return { severity: "none" };
     const allowed = p.allowedPrefixes[country] ?? [];
@@ -50,3 +50,29 @@ export const phone_country: RuleDefinition<Params> = {
     return { severity: p.otherCountry, detail: `the phone number is from ${from}; the order ships to ${country} (+${home})` };
   },
 };
+
+interface PhoneFacts {
+  countryCallingCode: string;
+  nationalDigits: number;
+  isValid: boolean;
+  number: string;
+  country: string | undefined;
+}
+
+/** Parsing and validating a number is most of this rule's time, and shoppers repeat their numbers: the facts of the last numbers read are kept. */
+const recentPhones = new Map<string, PhoneFacts | null>();
+const RECENT_PHONES = 10_000;
+
+function readPhone(phone: string, country: CountryCode): PhoneFacts | undefined {
+  const key = `${country} ${phone}`;
+  let facts = recentPhones.get(key);
+  if (facts === undefined) {
+    const parsed = parsePhoneNumberFromString(phone, country);
+    facts = parsed === undefined
+      ? null
+      : { countryCallingCode: parsed.countryCallingCode, nationalDigits: parsed.nationalNumber.length, isValid: parsed.isValid(), number: parsed.number, country: parsed.country };
+    if (recentPhones.size >= RECENT_PHONES) recentPhones.delete(recentPhones.keys().next().value!);
+    recentPhones.set(key, facts);
+  }
+  return facts ?? undefined;
+}
