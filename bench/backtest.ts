@@ -1,23 +1,33 @@
+import { readFileSync } from "node:fs";
 import { loadCsvMapping } from "../collector/backtest/csv.js";
 import { generateAttempts } from "../collector/backtest/generate.js";
 import { readAttempts, toAttempt, type BacktestAttempt } from "../collector/backtest/input.js";
 import { replay } from "../collector/backtest/replay.js";
 import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
+import { parseRuleset } from "../collector/rules/ruleset.js";
 
 export interface BacktestBenchResult {
   input: string;
   attempts: number;
   attemptsPerSecond: number;
   seconds: number;
+  /** CPU time the process used during the replay: on a shared machine, attempts per CPU second drift less than per wall second. */
+  cpuSeconds: number;
 }
 
-/** Replay throughput of the default ruleset, on generated traffic and on the real sample when it is beside the project. */
+const BASELINE_PATH = new URL("../../docs/examples/fewer-freezes.json", import.meta.url);
+
+/**
+ * Replay throughput (issue #8: candidate plus baseline): the default ruleset as the candidate and the
+ * fewer-freezes example as the baseline, with a 7-day label delay, on 100,000 generated attempts and,
+ * when it is beside the project, the real sample. Only the replay is timed, not reading the input.
+ */
 export async function benchBacktest(options: { generated?: number; samplePath?: string; mappingPath?: string } = {}): Promise<BacktestBenchResult[]> {
   const results: BacktestBenchResult[] = [];
   const generated: BacktestAttempt[] = [];
   let line = 0;
-  for (const { attempt } of generateAttempts({ seed: 1, orders: options.generated ?? 20_000 })) generated.push(toAttempt(attempt, ++line));
-  results.push(await measure(`generated (seed 1)`, generated));
+  for (const { attempt } of generateAttempts({ seed: 1, orders: options.generated ?? 100_000 })) generated.push(toAttempt(attempt, ++line));
+  results.push(await measure("generated (seed 1)", generated));
   if (options.samplePath && options.mappingPath) {
     const { attempts } = await readAttempts(options.samplePath, { csv: loadCsvMapping(options.mappingPath) });
     results.push(await measure("ecommerce-fraud-sample.csv", attempts));
@@ -26,6 +36,19 @@ export async function benchBacktest(options: { generated?: number; samplePath?: 
 }
 
 async function measure(input: string, attempts: BacktestAttempt[]): Promise<BacktestBenchResult> {
-  const result = await replay(attempts, { candidate: { name: "default", ruleset: DEFAULT_RULESET }, labelDelayMs: 7 * 86_400_000 });
-  return { input, attempts: attempts.length, attemptsPerSecond: Math.round(result.attemptsPerSecond), seconds: Math.round(result.durationMs) / 1000 };
+  const baseline = parseRuleset(JSON.parse(readFileSync(BASELINE_PATH, "utf8")));
+  const cpuBefore = process.cpuUsage();
+  const result = await replay(attempts, {
+    candidate: { name: "default", ruleset: DEFAULT_RULESET },
+    baseline: { name: "fewer-freezes", ruleset: baseline },
+    labelDelayMs: 7 * 86_400_000,
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    input: `${input} with baseline fewer-freezes`,
+    attempts: attempts.length,
+    attemptsPerSecond: Math.round(result.attemptsPerSecond),
+    seconds: Math.round(result.durationMs) / 1000,
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+  };
 }
