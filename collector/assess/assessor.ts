@@ -7,7 +7,7 @@ import type { Metrics } from "../metrics.js";
 import type { ContactVault } from "../contact-vault.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { RuleContext } from "../rules/types.js";
-import type { AttemptRecord, HistoryEntry, SessionRecord, Store } from "../store/types.js";
+import type { AttemptRecord, HistoryEntry, OrderSummary, SessionRecord, Store } from "../store/types.js";
 import { StoreUnavailableError } from "../store/unavailable.js";
 import type { Decision } from "../rules/policy.js";
 import type { TokenService, TokenStatus } from "../token.js";
@@ -158,7 +158,7 @@ export class Assessor {
       device: describeDevice(ids.device, history.device ?? [], nowMs),
       shadow: site.shadow.map((s, i) => ({ ruleset: s.name, decision: shadows[i]!.decision })),
     };
-    const record: AttemptRecord = { id, siteKey: site.siteKey, orderId: order.id, tsMs: nowMs, ids, answer, links };
+    const record: AttemptRecord = { id, siteKey: site.siteKey, orderId: order.id, tsMs: nowMs, ids, answer, links, order: summariseOrder(order) };
     if (site.shadow.length > 0) {
       record.shadowMatrix = site.shadow.map((s, i) => ({ ruleset: s.name, reasons: shadows[i]!.reasons }));
     }
@@ -183,4 +183,17 @@ function describeDevice(hash: string | undefined, earlier: HistoryEntry[], nowMs
   if (hash === undefined) return null;
   const firstMs = earlier.reduce((min, e) => Math.min(min, e.tsMs), nowMs);
   return { id: `dev_${hash}`, firstSeen: new Date(firstMs).toISOString(), attempts: earlier.length + 1 };
+}
+
+function summariseOrder(order: Order): OrderSummary {
+  const summary: OrderSummary = {};
+  if (order.amount !== undefined) summary.amount = order.amount;
+  if (order.currency !== undefined) summary.currency = order.currency;
+  if (order.items !== undefined) summary.items = order.items;
+  if (order.shipping?.country !== undefined) summary.shippingCountry = order.shipping.country;
+  if (order.billing?.country !== undefined) summary.billingCountry = order.billing.country;
+  if (order.payment?.method !== undefined) summary.paymentMethod = order.payment.method;
+  if (order.customer?.segment !== undefined) summary.customerSegment = order.customer.segment;
+  if (order.customer?.createdAt !== undefined) summary.customerCreatedAt = order.customer.createdAt;
+  return summary;
 }

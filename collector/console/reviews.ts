@@ -105,6 +105,7 @@ export async function attemptDetail(store: Store, attempt: AttemptRecord) {
     decision: answer.decision,
     score: answer.score,
     token: answer.token.status,
+    order: attempt.order ?? null,
     reasons: answer.reasons,
     matrix: answer.matrix,
     device: answer.device,

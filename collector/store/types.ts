@@ -30,12 +30,26 @@ export interface ReviewState {
   note?: string;
 }
 
+/** What an analyst needs of the order besides its identifiers: nothing personal (no names, contacts or addresses). */
+export interface OrderSummary {
+  amount?: number;
+  currency?: string;
+  items?: { sku?: string; name?: string; category?: string; quantity: number; unitPrice?: number }[];
+  shippingCountry?: string;
+  billingCountry?: string;
+  paymentMethod?: string;
+  customerSegment?: string;
+  customerCreatedAt?: string;
+}
+
 export interface AttemptRecord extends Omit<HistoryEntry, "attemptId"> {
   id: string;
   orderId: string;
   tokenJti?: string;
   /** The answer given to the merchant, returned again for an idempotent repeat. */
   answer: AssessAnswer;
+  /** For the review console; absent on attempts recorded before it was kept. */
+  order?: OrderSummary;
   review?: ReviewState;
   /** The most recent earlier attempts sharing an identifier with this one. */
   links?: LinkedAttempt[];

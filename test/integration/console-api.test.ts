@@ -156,8 +156,15 @@ describe("console API: the queue and an attempt", () => {
 
   it("shows an attempt's matrix, masked identifiers and linked prior attempts with their labels", async () => {
     const auth = await session();
-    const { fraud, attempt } = await reviewSharingPhone("+46701230006");
+    const items = [{ sku: "IP15", name: "iPhone 15", category: "electronics", quantity: 2, unitPrice: 12450 }];
+    const { fraud, attempt } = await reviewSharingPhone("+46701230006", {
+      items,
+      customer: { name: "Anna Berg", segment: "restaurant" },
+      shipping: { name: "Anna Berg", line1: "Storgatan 1", postalCode: "11122", city: "Stockholm", country: "SE" },
+    });
     const detail = (await consoleCall(auth, "GET", `attempts/${attempt.id}`)).body;
+    expect(detail.order).toEqual({ amount: 24900, currency: "SEK", items, shippingCountry: "SE", customerSegment: "restaurant" });
+    for (const personal of ["Anna Berg", "Storgatan", "11122", "Stockholm"]) expect(JSON.stringify(detail)).not.toContain(personal);
     expect(detail).toMatchObject({ id: attempt.id, decision: "review", token: "missing", review: { status: "open" }, label: null });
     expect(detail.matrix.find((row: { rule: string }) => row.rule === "graylist")).toMatchObject({ severity: "high", status: "ok" });
     expect(detail.matrix.every((row: { ms: number }) => typeof row.ms === "number")).toBe(true);

@@ -66,6 +66,42 @@ export function AttemptView({ detail }: { detail: AttemptDetail }) {
             <dd class="mono">{detail.orderId}</dd>
             <dt>Received</dt>
             <dd>{when(detail.at)}</dd>
+            {detail.order?.amount !== undefined && (
+              <>
+                <dt>Amount</dt>
+                <dd>{money(detail.order.amount, detail.order.currency)}</dd>
+              </>
+            )}
+            {detail.order?.items && detail.order.items.length > 0 && (
+              <>
+                <dt>Basket</dt>
+                <dd>
+                  {detail.order.items.map((item, i) => (
+                    <div key={i}>
+                      {item.quantity} × {item.name ?? item.sku ?? "item"}
+                      {item.category ? ` (${item.category})` : ""}
+                      {item.unitPrice !== undefined ? ` at ${money(item.unitPrice, detail.order?.currency)}` : ""}
+                    </div>
+                  ))}
+                </dd>
+              </>
+            )}
+            {detail.order && (detail.order.shippingCountry || detail.order.paymentMethod || detail.order.customerSegment || detail.order.customerCreatedAt) && (
+              <>
+                <dt>Buyer</dt>
+                <dd>
+                  {[
+                    detail.order.customerSegment && `segment ${detail.order.customerSegment}`,
+                    detail.order.customerCreatedAt && `account created ${when(detail.order.customerCreatedAt)}`,
+                    detail.order.shippingCountry && `ships to ${detail.order.shippingCountry}`,
+                    detail.order.billingCountry && detail.order.billingCountry !== detail.order.shippingCountry && `bills in ${detail.order.billingCountry}`,
+                    detail.order.paymentMethod && `pays by ${detail.order.paymentMethod}`,
+                  ]
+                    .filter(Boolean)
+                    .join(" · ")}
+                </dd>
+              </>
+            )}
             {detail.device && (
               <>
                 <dt>Device</dt>
@@ -199,4 +235,10 @@ export function AttemptPage({ id }: { id: string }) {
       <p class="status" role="status">{status}</p>
     </main>
   );
+}
+
+/** Minor units as the shopper saw them: 129900 SEK → "1,299.00 SEK". */
+function money(minor: number, currency: string | undefined): string {
+  const major = (minor / 100).toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return currency ? `${major} ${currency}` : major;
 }
