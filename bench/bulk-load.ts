@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
+import { open, type Database, type Key, type RootDatabase } from "lmdb";
+import type { AssessAnswer } from "../collector/assess/answer.js";
+import type { StoreConfig } from "../collector/config.js";
+import type { IdentifierKind } from "../collector/identity/normalise.js";
+import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
+import { keys } from "../collector/store/keys.js";
+import { openStore } from "../collector/store/open.js";
+import type { AttemptRecord, IdentifierHashes } from "../collector/store/types.js";
+import type { FillPlan, FillResult } from "./assess-fill.js";
+
+/**
+ * A bulk loader for the benchmarks' prior history: it writes into an LMDB data directory exactly the
+ * entries LmdbStore.recordAttempt writes (same named databases, keys from store/keys.ts, same values,
+ * same encoder options), but many thousand attempts per synchronous transaction, each database's
+ * entries in key order, without fsync. recordAttempt's small random-key transactions copy a leaf
+ * page per entry; sorted large ones copy each touched page once. Checked against recordAttempt in
+ * bulk-load.test.ts. Only for a store nobody else has open.
+ */
+
+type Value = unknown;
+/** A value already encoded by the database's own encoder, and the key in a form that sorts as LMDB sorts it. */
+type Entry = { key: Key; sortKey: string; bytes: Buffer };
+
+interface Encoder {
+  encode(value: unknown): Buffer;
+}
+
+/** The databases recordAttempt writes, opened as LmdbStore opens them. */
+export class BulkWriter {
+  private readonly root: RootDatabase;
+  /** Each database twice: as the store opens it (for its encoder), and raw, to put bytes encoded once per attempt. */
+  private readonly dbs: Record<"attempts" | "orders" | "tokenUses" | "index", { encoder: Encoder; raw: Database<Buffer, Key> }>;
+
+  constructor(path: string) {
+    this.root = open({ path: resolve(path), maxDbs: 16, noSync: true });
+    const db = (name: string) => ({
+      encoder: (this.root.openDB<Value, Key>({ name }) as unknown as { encoder: Encoder }).encoder,
+      raw: this.root.openDB<Buffer, Key>({ name, encoding: "binary" }),
+    });
+    this.dbs = { attempts: db("attempts"), orders: db("orders"), tokenUses: db("token-uses"), index: db("identifier-index") };
+  }
+
+  /** Writes the attempts in one transaction, as recordAttempt would write each of them. */
+  write(records: readonly AttemptRecord[]): void {
+    const entries = { attempts: [] as Entry[], orders: [] as Entry[], tokenUses: [] as Entry[], index: [] as Entry[] };
+    const encode = (db: keyof typeof entries, value: unknown) => Buffer.from(this.dbs[db].encoder.encode(value));
+    for (const attempt of records) {
+      entries.attempts.push({ key: keys.attempt(attempt.id), sortKey: attempt.id, bytes: encode("attempts", attempt) });
+      entries.orders.push({ key: keys.order(attempt.siteKey, attempt.orderId), sortKey: `${attempt.siteKey}\0${attempt.orderId}`, bytes: encode("orders", attempt.id) });
+      if (attempt.tokenJti !== undefined) {
+        entries.tokenUses.push({ key: keys.tokenUse(attempt.tokenJti), sortKey: attempt.tokenJti, bytes: encode("tokenUses", { orderId: attempt.orderId, attemptId: attempt.id }) });
+      }
+      const bytes = encode("index", { siteKey: attempt.siteKey, ids: attempt.ids });
+      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
+        entries.index.push({ key: keys.history(kind, hash, attempt.tsMs, attempt.id), sortKey: `${kind}\0${hash}\0${String(attempt.tsMs).padStart(16, "0")}\0${attempt.id}`, bytes });
+      }
+    }
+    this.root.transactionSync(() => {
+      for (const name of Object.keys(entries) as (keyof typeof entries)[]) {
+        const { raw } = this.dbs[name];
+        for (const { key, bytes } of entries[name].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))) raw.put(key, bytes);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
+
+/** As bench/assess-fill.ts builds a prior attempt's record from what its worker sends. */
+interface BuiltAttempt {
+  id: string;
+  orderId: string;
+  tsMs: number;
+  ids: IdentifierHashes;
+  tokenJti?: string;
+}
+
+const MATRIX = DEFAULT_RULESET.rules.map((rule) => ({ rule: rule.definition.id, severity: "none" as const, ms: 0.02, status: "ok" as const }));
+
+export function priorRecord(built: BuiltAttempt, siteKey: string): AttemptRecord {
+  const answer: AssessAnswer = {
+    id: built.id,
+    orderId: built.orderId,
+    decision: "allow",
+    score: 0,
+    token: { status: built.tokenJti === undefined ? "missing" : "valid" },
+    reasons: [],
+    matrix: MATRIX,
+    device: built.ids.device === undefined ? null : { id: `dev_${built.ids.device}`, firstSeen: new Date(built.tsMs).toISOString(), attempts: 1 },
+    shadow: [],
+  };
+  return { ...built, siteKey, answer, links: [] };
+}
+
+/** Attempts per transaction: the larger, the fewer times a page is copied, at the cost of memory. */
+const CHUNK_ATTEMPTS = 100_000;
+
+/**
+ * Fills an LMDB data directory with the assess benchmark's prior history (the attempts
+ * bench/assess-fill.ts's worker builds: the same population, hashed under the store's key) through
+ * BulkWriter. Returns the identifier hash key, which the collector then finds in the store.
+ */
+export async function bulkLoadPriorHistory(storeConfig: StoreConfig, plan: FillPlan, log: (line: string) => void): Promise<FillResult & { hashKey: Buffer }> {
+  if (storeConfig.kind !== "lmdb") throw new Error("the bulk loader fills an LMDB store; a Redis loader is still to come");
+  const store = openStore(storeConfig);
+  let hashKey: Buffer;
+  try {
+    hashKey = await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32));
+  } finally {
+    await store.close();
+  }
+  const started = performance.now();
+  let starvedMs = 0;
+  if (plan.count === 0) return { seconds: 0, rate: 0, starvedSeconds: 0, hashKey };
+  const writer = new BulkWriter(storeConfig.path);
+  const worker = new Worker(new URL("./assess-fill.js", import.meta.url), { workerData: { assessFill: { ...plan, hashKey } } });
+  try {
+    const messages: { attempts?: BuiltAttempt[]; done?: boolean; error?: string }[] = [];
+    let wake: (() => void) | undefined;
+    let failure: Error | undefined;
+    worker.on("message", (message) => (messages.push(message), wake?.()));
+    worker.on("error", (err) => ((failure = err), wake?.()));
+    // Enough requests ahead that the builder works on the next chunk while this one is written.
+    for (let i = 0; i < CHUNK_ATTEMPTS / 2000 + 3; i++) worker.postMessage("more");
+    let chunk: AttemptRecord[] = [];
+    let written = 0;
+    let writeMs = 0;
+    for (;;) {
+      const waitFrom = performance.now();
+      while (messages.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      starvedMs += performance.now() - waitFrom;
+      if (failure) throw failure;
+      const message = messages.shift()!;
+      if (message.error) throw new Error(`assess fill worker: ${message.error}`);
+      if (message.attempts) {
+        worker.postMessage("more");
+        for (const built of message.attempts) chunk.push(priorRecord(built, plan.siteKey));
+      }
+      if (chunk.length >= CHUNK_ATTEMPTS || (message.done && chunk.length > 0)) {
+        const writeFrom = performance.now();
+        writer.write(chunk);
+        writeMs += performance.now() - writeFrom;
+        written += chunk.length;
+        chunk = [];
+        const seconds = (performance.now() - started) / 1000;
+        log(`bulk load: ${written.toLocaleString("en")} attempts written (${Math.round(written / seconds).toLocaleString("en")}/s; writing ${Math.round(writeMs / 1000)} s, waiting for the builder ${Math.round(starvedMs / 1000)} s)`);
+      }
+      if (message.done) break;
+    }
+  } finally {
+    await worker.terminate();
+    await writer.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds: Math.round(seconds * 10) / 10, rate: Math.round(plan.count / seconds), starvedSeconds: Math.round(starvedMs / 100) / 10, hashKey };
+}
