@@ -5,6 +5,7 @@ import { readAttempts, toAttempt, type BacktestAttempt } from "../collector/back
 import { replay } from "../collector/backtest/replay.js";
 import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
 import { parseRuleset } from "../collector/rules/ruleset.js";
+import { machine, type Machine } from "./machine.js";
 
 export interface BacktestBenchResult {
   input: string;
@@ -13,6 +14,8 @@ export interface BacktestBenchResult {
   seconds: number;
   /** CPU time the process used during the replay: on a shared machine, attempts per CPU second drift less than per wall second. */
   cpuSeconds: number;
+  rulesets: string[];
+  machine: Machine;
 }
 
 const BASELINE_PATH = new URL("../../docs/examples/fewer-freezes.json", import.meta.url);
@@ -37,6 +40,7 @@ export async function benchBacktest(options: { generated?: number; samplePath?: 
 
 async function measure(input: string, attempts: BacktestAttempt[]): Promise<BacktestBenchResult> {
   const baseline = parseRuleset(JSON.parse(readFileSync(BASELINE_PATH, "utf8")));
+  const at = machine();
   const cpuBefore = process.cpuUsage();
   const result = await replay(attempts, {
     candidate: { name: "default", ruleset: DEFAULT_RULESET },
@@ -50,5 +54,7 @@ async function measure(input: string, attempts: BacktestAttempt[]): Promise<Back
     attemptsPerSecond: Math.round(result.attemptsPerSecond),
     seconds: Math.round(result.durationMs) / 1000,
     cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+    rulesets: ["default", "fewer-freezes"],
+    machine: at,
   };
 }
