@@ -157,7 +157,8 @@ async function memoryRun(kind: ServerKind, streams: number, log: (line: string) 
     const at = machine();
     load = startLoad({ mode: "idle", url: `http://127.0.0.1:${server.port}`, siteKey: BENCH_SITE_KEY, origin: BENCH_ORIGIN, sessions: streams, connectConcurrency: 64, frames: 0, intervalMs: 0, warmupSeconds: 0, seconds: 0 });
     const ready = await nextMessage(load, (m) => m?.ready as { connected: number; connectSeconds: number } | undefined, `${kind} idle streams`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Let the sessions' writes and the sockets settle before reading the RSS.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 200 + streams / 5)));
     const open = await server.stats();
     load.send("close");
     const { closedByServer } = await nextMessage(load, (m) => m?.closed as { closedByServer: number } | undefined, `${kind} idle streams`);

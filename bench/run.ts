@@ -1,17 +1,24 @@
 import { existsSync } from "node:fs";
-import { benchAssess, type AssessBenchResult } from "./assess.js";
-import { benchBacktest } from "./backtest.js";
-import { benchFirstToken } from "./first-token.js";
+import { machine } from "./machine.js";
+import { printAssess, printAssessMatrix, printBacktest, printFirstToken, printIngest, printMemory } from "./print.js";
 
 /**
- * `npm run bench` prints the results; `npm run bench -- --json` prints one JSON object.
- * `--attempts N`, `--rate R` and `--seconds S` size the assess benchmark (defaults: 1,000,000 prior
- * attempts, 1,000 assess/s for 15 s); `--closed-seconds S` the max-throughput run (0 skips it);
- * `--data DIR` keeps the filled store in DIR and reuses it on the next run; `--only
- * first-token|backtest|assess` runs one benchmark.
+ * `npm run bench` prints one line per result; `-- --json` prints one JSON object with all of them;
+ * `--quick` is a smaller run for CI (measurements, never a pass/fail on speed).
+ * `--only first-token,ingest,memory,backtest,assess-matrix,assess` runs some (comma-separated).
+ * `--loads N` (script loads per variant), `--sessions N` (ingest), `--streams N` (memory) size the
+ * new benchmarks; `--attempts N`, `--rate R`, `--seconds S` size the single-point assess benchmark,
+ * `--closed-seconds S` its max-throughput run (0 skips it), and `--data DIR` keeps its filled store
+ * in DIR and reuses it on the next run.
+ * Progress goes to stderr, so stdout holds only the results. Each benchmark is imported when it runs:
+ * Playwright and the collector take seconds to load on a busy machine.
  */
+const BENCHMARKS = ["first-token", "ingest", "memory", "backtest", "assess-matrix", "assess"] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
 const args = process.argv.slice(2);
 const asJson = args.includes("--json");
+const isQuick = args.includes("--quick");
 
 function flag(name: string): number | undefined {
   const at = args.indexOf(`--${name}`);
@@ -24,74 +31,63 @@ function flag(name: string): number | undefined {
   return value;
 }
 
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
-if (only !== undefined && only !== "first-token" && only !== "assess" && only !== "backtest") {
-  console.error("--only takes first-token, assess or backtest");
+const only = args.includes("--only") ? (args[args.indexOf("--only") + 1] ?? "").split(",") : undefined;
+const unknown = only?.filter((name) => !(BENCHMARKS as readonly string[]).includes(name)) ?? [];
+if (only && (only.length === 0 || unknown.length > 0)) {
+  console.error(`--only takes a comma-separated list of ${BENCHMARKS.join(", ")}`);
   process.exit(2);
 }
-const assessOptions = {
-  ...(flag("attempts") === undefined ? {} : { attempts: Math.round(flag("attempts")!) }),
-  ...(flag("rate") === undefined ? {} : { rate: flag("rate")! }),
-  ...(flag("seconds") === undefined ? {} : { seconds: flag("seconds")! }),
-  ...(args.includes("--closed-seconds") ? { closedSeconds: Number(args[args.indexOf("--closed-seconds") + 1]) } : {}),
-  ...(args.includes("--data") ? { dataDir: args[args.indexOf("--data") + 1]! } : {}),
-};
+const runs = (name: Benchmark) => only === undefined || only.includes(name);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const docs = (path: string) => new URL(`../../docs/${path}`, import.meta.url).pathname;
 
-const runs = (name: string) => only === undefined || only === name;
-const firstToken = runs("first-token") ? await benchFirstToken(5) : undefined;
+const sizes = isQuick
+  ? { loads: 3, sessions: 200, ingestSeconds: 2, streams: 1_000, backtest: 2_000, priorAttempts: [0, 10_000], rates: [500, 1000], matrixSeconds: 2, warmup: 200 }
+  : { loads: 10, sessions: 2_000, ingestSeconds: 10, streams: 10_000, backtest: 100_000, priorAttempts: [0, 100_000, 1_000_000], rates: [500, 1000, 2000, 5000], matrixSeconds: 10, warmup: 1000 };
 const samplePath = new URL("../../../shared/data/ecommerce-fraud-sample.csv", import.meta.url).pathname;
-const backtest = runs("backtest")
-  ? await benchBacktest({
-      ...(existsSync(samplePath) ? { samplePath, mappingPath: new URL("../../docs/examples/ecommerce-fraud-sample.mapping.json", import.meta.url).pathname } : {}),
-    })
-  : undefined;
-const assess = runs("assess") ? await benchAssess(assessOptions) : undefined;
 
-if (asJson) {
-  console.log(JSON.stringify({ ...(firstToken ? { firstToken } : {}), ...(backtest ? { backtest } : {}), ...(assess ? { assess } : {}) }));
-} else {
-  if (firstToken) {
-    const { scriptBytes, medianFirstTokenMs, medianFingerprintMs, firstTokenMs, fingerprintMs } = firstToken;
-    console.log(`script /v1/vakt.js      ${scriptBytes.min} bytes minified, ${scriptBytes.gzip} bytes gzip -9`);
-    console.log(`first token (headless)  median ${medianFirstTokenMs} ms over ${firstTokenMs.length} loads [${firstTokenMs.join(", ")}]`);
-    console.log(`FingerprintJS visitor   median ${medianFingerprintMs} ms over the same loads [${fingerprintMs.join(", ")}]`);
-  }
-  for (const run of backtest ?? []) {
-    console.log(`backtest replay         ${run.attemptsPerSecond.toLocaleString("en")} attempts/s, default ruleset, ${run.attempts.toLocaleString("en")} attempts of ${run.input} in ${run.seconds} s`);
-  }
-  if (assess) printAssess(assess);
+const started = machine();
+const results: Record<string, unknown> = { machine: started, quick: isQuick };
+if (runs("first-token")) {
+  const firstToken = await (await import("./first-token.js")).benchFirstToken(flag("loads") ?? sizes.loads);
+  results.firstToken = firstToken;
+  if (!asJson) printFirstToken(firstToken);
 }
-
-function printAssess({ machine, target, prior, history, openLoop, closedLoop }: AssessBenchResult): void {
-  const n = (value: number) => value.toLocaleString("en");
-  const round = (value: number) => (value >= 100 ? Math.round(value) : value >= 10 ? Math.round(value * 10) / 10 : Math.round(value * 100) / 100);
-  const ms = (l: { p50: number; p90: number; p99: number; max: number }) => `p50 ${n(round(l.p50))} · p90 ${n(round(l.p90))} · p99 ${n(round(l.p99))} · max ${n(round(l.max))} ms`;
-  const errors = Object.entries(openLoop.errorKinds).map(([kind, count]) => `${count}× ${kind}`).join(", ");
-  console.log(`assess machine          ${machine.cores} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadAverage} as the load started`);
-  console.log(`assess prior history    ${n(prior.attempts)} attempts over ${prior.days} days, filled at ${n(prior.fillRate)} attempts/s (${prior.fillSeconds} s), ${(prior.dataBytes / 2 ** 30).toFixed(2)} GiB LMDB`);
-  console.log(
-    `assess history read     ${history.meanEntries} entries per assess on average (p50 ${history.p50Entries}, p99 ${n(history.p99Entries)}, max ${n(history.maxEntries)}); ` +
-      `${Math.round(history.withHistoryShare * 100)}% of orders share an identifier with an earlier attempt, ` +
-      `${Math.round(history.withStrongHistoryShare * 100)}% an e-mail, phone, card, customer or address`,
-  );
-  const byKind = Object.entries(history.meanEntriesByKind).map(([kind, mean]) => `${kind} ${mean}`).join(", ");
-  console.log(`  by identifier         ${byKind}; ${(history.scansAtLimitShare * 100).toFixed(2)}% of scans stop at the 1,000-entry limit`);
-  console.log(
-    `assess ${n(openLoop.targetRate)}/s open loop  ${ms(openLoop.latencyMs)}; ${n(openLoop.achievedRate)}/s achieved, ${n(openLoop.ok)}/${n(openLoop.scheduled)} ok` +
-      (openLoop.errors > 0 ? `, errors: ${errors}` : ""),
-  );
-  console.log(
-    `  collector's own       mean ${round(openLoop.server.meanMs)} ms, p50 ≤ ${openLoop.server.p50AtMostMs} ms, p99 ≤ ${openLoop.server.p99AtMostMs} ms (vakt_assess_duration_seconds); ` +
-      `event loop delay p99 ${round(openLoop.eventLoopDelayMs.p99)} ms (max ${round(openLoop.eventLoopDelayMs.max)}); ${openLoop.cpuCores} cores busy; ` +
-      `CPU per assess ${openLoop.cpuMsPerAssess.mainThread} ms on the event loop, ${openLoop.cpuMsPerAssess.otherThreads} ms on other threads, ` +
-      `${openLoop.clientCpuMsPerRequest} ms in the load generator`,
-  );
-  if (closedLoop) {
-    console.log(
-      `assess max throughput   ${n(closedLoop.throughput)}/s with ${closedLoop.concurrency} concurrent clients (p50 ${round(closedLoop.latencyMs.p50)} · p99 ${round(closedLoop.latencyMs.p99)} ms)` +
-        (closedLoop.errors > 0 ? `, ${closedLoop.errors} errors` : ""),
-    );
-  }
-  const verdict = target.isMet === null ? "not measured (smaller run)" : target.isMet ? "met" : "NOT met";
-  console.log(`assess target           p99 < ${target.p99Ms} ms at ${n(target.rate)}/s with ${n(target.attempts)} prior attempts: ${verdict}`);
+if (runs("ingest")) {
+  const ingest = await (await import("./ingest.js")).benchIngest({ sessions: flag("sessions") ?? sizes.sessions, seconds: sizes.ingestSeconds, warmupSeconds: isQuick ? 1 : 2, log });
+  results.ingest = ingest;
+  if (!asJson) printIngest(ingest);
 }
+if (runs("memory")) {
+  const memory = await (await import("./ingest.js")).benchMemory({ streams: flag("streams") ?? sizes.streams, log });
+  results.memory = memory;
+  if (!asJson) printMemory(memory);
+}
+if (runs("backtest")) {
+  const backtest = await (await import("./backtest.js")).benchBacktest({
+    generated: sizes.backtest,
+    baselinePath: docs("examples/fewer-freezes.json"),
+    ...(!isQuick && existsSync(samplePath) ? { samplePath, mappingPath: docs("examples/ecommerce-fraud-sample.mapping.json") } : {}),
+  });
+  results.backtest = backtest;
+  if (!asJson) printBacktest(backtest);
+}
+if (runs("assess-matrix")) {
+  const assessMatrix = await (await import("./assess-matrix.js")).benchAssessMatrix({ priorAttempts: sizes.priorAttempts, rates: sizes.rates, seconds: sizes.matrixSeconds, warmupRequests: sizes.warmup, log });
+  results.assessMatrix = assessMatrix;
+  if (!asJson) printAssessMatrix(assessMatrix);
+}
+if (runs("assess")) {
+  const assess = await (await import("./assess.js")).benchAssess({
+    ...(isQuick ? { attempts: 5_000, rate: 200, seconds: 2, closedSeconds: 2 } : {}),
+    ...(flag("attempts") === undefined ? {} : { attempts: Math.round(flag("attempts")!) }),
+    ...(flag("rate") === undefined ? {} : { rate: flag("rate")! }),
+    ...(flag("seconds") === undefined ? {} : { seconds: flag("seconds")! }),
+    ...(args.includes("--closed-seconds") ? { closedSeconds: Number(args[args.indexOf("--closed-seconds") + 1]) } : {}),
+    ...(args.includes("--data") ? { dataDir: args[args.indexOf("--data") + 1]! } : {}),
+    log,
+  });
+  results.assess = assess;
+  if (!asJson) printAssess(assess);
+}
+if (asJson) console.log(JSON.stringify(results));
