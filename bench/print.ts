@@ -25,7 +25,7 @@ export function printIngest(r: IngestBenchResult): void {
   const line = (label: string, run: IngestRun) =>
     console.log(
       `${machineTag(run.machine)} ingest ${label.padEnd(16)} ${n(run.framesPerSecond)} frames/s of ${n(run.offeredFramesPerSecond)} offered; ack p50 ${round(run.ackLatencyMs.p50)} · p99 ${round(run.ackLatencyMs.p99)} · max ${round(run.ackLatencyMs.max)} ms; ` +
-        `${n(run.connected)} sessions, server ${run.serverCpuCores} cores, client ${run.clientCpuCores} cores` +
+        `server ${run.serverCpuCores} cores (${n(run.framesPerCpuSecond)} frames per CPU-second), client ${run.clientCpuCores} cores` +
         (run.unanswered || run.errorFrames || run.closedByServer || run.connectFailures ? `; ${run.connectFailures} failed to open, ${run.unanswered} rounds unanswered, ${run.errorFrames} error frames, ${run.closedByServer} closed` : ""),
     );
   console.log(`${machineTag(r.collector.machine)} ingest inputs          ${n(r.inputs.sessions)} sessions × a round of ${r.inputs.framesPerRound} frames (environment, fingerprint, behaviour, token request) every ${r.inputs.roundIntervalMs} ms at most, ${r.inputs.seconds} s after ${r.inputs.warmupSeconds} s warm-up`);
@@ -33,7 +33,7 @@ export function printIngest(r: IngestBenchResult): void {
   line("bare uWS", r.bareUws);
   line("http + ws", r.httpWs);
   console.log(
-    `${machineTag(r.collector.machine)} ingest ratios           collector / bare uWS ${r.ratios.collectorOverBare} (target ≥ 0.5: ${verdict(r.ratios.collectorOverBare >= 0.5)}); collector / http + ws ${r.ratios.collectorOverHttpWs} (target ≥ 3: ${verdict(r.ratios.collectorOverHttpWs >= 3)})`,
+    `${machineTag(r.collector.machine)} ingest ratios           collector / bare uWS ${r.ratios.collectorOverBare} (target ≥ 0.5: ${verdict(r.ratios.collectorOverBare >= 0.5)}); collector / http + ws ${r.ratios.collectorOverHttpWs} (target ≥ 3: ${verdict(r.ratios.collectorOverHttpWs >= 3)}); per CPU-second ${r.ratios.perCpuCollectorOverBare} and ${r.ratios.perCpuCollectorOverHttpWs}`,
   );
 }
 

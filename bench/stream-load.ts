@@ -139,8 +139,10 @@ async function stream(plan: StreamLoadPlan): Promise<StreamLoadResult> {
 
   await new Promise((resolve) => setTimeout(resolve, measureFrom - performance.now()));
   const cpuBefore = process.cpuUsage();
+  process.send!({ phase: "measuring" });
   await new Promise((resolve) => setTimeout(resolve, measureTo - performance.now()));
   const cpu = process.cpuUsage(cpuBefore);
+  process.send!({ phase: "measured" });
   await new Promise<void>((resolve) => {
     wakeWhenDrained = resolve;
     if (outstanding === 0) resolve();
