@@ -15,7 +15,7 @@ import type { FillPlan, FillResult } from "./assess-fill.js";
 /**
  * A bulk loader for the benchmarks' prior history: it writes into an LMDB data directory exactly the
  * entries LmdbStore.recordAttempt writes (same named databases, keys from store/keys.ts, same values,
- * same encoder options), but many thousand attempts per synchronous transaction, each database's
+ * same encoder options; a new attempt under open review also goes into the open-review index), but many thousand attempts per synchronous transaction, each database's
  * entries in key order, without fsync. recordAttempt's small random-key transactions copy a leaf
  * page per entry; sorted large ones copy each touched page once. Checked against recordAttempt in
  * bulk-load.test.ts. Only for a store nobody else has open.
@@ -33,20 +33,20 @@ interface Encoder {
 export class BulkWriter {
   private readonly root: RootDatabase;
   /** Each database twice: as the store opens it (for its encoder), and raw, to put bytes encoded once per attempt. */
-  private readonly dbs: Record<"attempts" | "orders" | "tokenUses" | "index", { encoder: Encoder; raw: Database<Buffer, Key> }>;
+  private readonly dbs: Record<"attempts" | "orders" | "tokenUses" | "index" | "openReviews", { encoder: Encoder; raw: Database<Buffer, Key> }>;
 
   constructor(path: string) {
-    this.root = open({ path: resolve(path), maxDbs: 16, noSync: true });
+    this.root = open({ path: resolve(path), maxDbs: 24, noSync: true });
     const db = (name: string) => ({
       encoder: (this.root.openDB<Value, Key>({ name }) as unknown as { encoder: Encoder }).encoder,
       raw: this.root.openDB<Buffer, Key>({ name, encoding: "binary" }),
     });
-    this.dbs = { attempts: db("attempts"), orders: db("orders"), tokenUses: db("token-uses"), index: db("identifier-index") };
+    this.dbs = { attempts: db("attempts"), orders: db("orders"), tokenUses: db("token-uses"), index: db("identifier-index"), openReviews: db("open-reviews") };
   }
 
   /** Writes the attempts in one transaction, as recordAttempt would write each of them. */
   write(records: readonly AttemptRecord[]): void {
-    const entries = { attempts: [] as Entry[], orders: [] as Entry[], tokenUses: [] as Entry[], index: [] as Entry[] };
+    const entries = { attempts: [] as Entry[], orders: [] as Entry[], tokenUses: [] as Entry[], index: [] as Entry[], openReviews: [] as Entry[] };
     const encode = (db: keyof typeof entries, value: unknown) => Buffer.from(this.dbs[db].encoder.encode(value));
     for (const attempt of records) {
       entries.attempts.push({ key: keys.attempt(attempt.id), sortKey: attempt.id, bytes: encode("attempts", attempt) });
@@ -54,6 +54,7 @@ export class BulkWriter {
       if (attempt.tokenJti !== undefined) {
         entries.tokenUses.push({ key: keys.tokenUse(attempt.tokenJti), sortKey: attempt.tokenJti, bytes: encode("tokenUses", { orderId: attempt.orderId, attemptId: attempt.id }) });
       }
+      if (attempt.review?.status === "open") entries.openReviews.push({ key: keys.openReview(attempt.id), sortKey: attempt.id, bytes: encode("openReviews", attempt.siteKey) });
       const bytes = encode("index", { siteKey: attempt.siteKey, ids: attempt.ids });
       for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
         entries.index.push({ key: keys.history(kind, hash, attempt.tsMs, attempt.id), sortKey: `${kind}\0${hash}\0${String(attempt.tsMs).padStart(16, "0")}\0${attempt.id}`, bytes });

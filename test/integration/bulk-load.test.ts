@@ -27,15 +27,17 @@ function sampleRecords(count: number): AttemptRecord[] {
     if (i % 3 === 0) ids.device = `d${i % 7}`;
     if (i % 4 === 0) ids.card = `c${i % 11}`;
     const id = `att_${tsMs.toString(36)}${String(i).padStart(6, "0")}`;
-    records.push(priorRecord({ id, orderId: `ord_${i}`, tsMs, ids, ...(i % 3 === 0 ? { tokenJti: `jti${i}` } : {}) }, i % 9 === 0 ? "pk_other" : "pk_bench"));
+    const record = priorRecord({ id, orderId: `ord_${i}`, tsMs, ids, ...(i % 3 === 0 ? { tokenJti: `jti${i}` } : {}) }, i % 9 === 0 ? "pk_other" : "pk_bench");
+    if (i % 10 === 0) record.review = { status: "open", atMs: tsMs };
+    records.push(record);
   }
   return records;
 }
 
 function dump(path: string): Record<string, unknown[]> {
-  const root = open({ path, maxDbs: 16 });
+  const root = open({ path, maxDbs: 24 });
   const out: Record<string, unknown[]> = {};
-  for (const name of ["attempts", "orders", "token-uses", "identifier-index"]) {
+  for (const name of ["attempts", "orders", "token-uses", "identifier-index", "open-reviews"]) {
     out[name] = [...root.openDB({ name }).getRange()].map(({ key, value }) => [key, value]);
   }
   return out;
@@ -57,6 +59,7 @@ describe("the benchmarks' bulk loader", () => {
 
     const [a, b] = [new LmdbStore(viaStore), new LmdbStore(viaBulk)];
     try {
+      expect(await b.listOpenReviews({ limit: 1000 })).toEqual(await a.listOpenReviews({ limit: 1000 }));
       for (const record of records.filter((_, i) => i % 7 === 0)) {
         expect(await b.getAttempt(record.id)).toEqual(record);
         expect(await b.findAttemptIdByOrder(record.siteKey, record.orderId)).toBe(record.id);
