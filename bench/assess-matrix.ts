@@ -88,6 +88,7 @@ export async function benchAssessMatrix(options: AssessMatrixOptions): Promise<A
       const plan: FillPlan = { count: priorAttempts, siteKey: SITE_KEY, seed: SEEDS.prior, returningShare: RETURNING_SHARE, nowMs: Date.now(), days: HISTORY_DAYS };
       const filled = await LOADERS[config.store.kind]!(config.store, plan, log);
       result.fills.push({ attempts: priorAttempts, seconds: filled.seconds, rate: filled.rate, dataBytes: diskBytes(dataDir), machine: at });
+      log(`assess matrix: ${JSON.stringify(result.fills[result.fills.length - 1])}`);
       await runRates(result, config, priorAttempts, options, warmupRequests, log);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -133,6 +134,7 @@ async function runRates(result: AssessMatrixResult, config: Awaited<ReturnType<t
         maxSendLagMs: openLoop.maxSendLagMs,
         machine: at,
       });
+      log(`assess matrix: ${JSON.stringify(result.cells[result.cells.length - 1])}`);
       recorded += openLoop.ok;
       await settle(collector.url);
     }
