@@ -111,11 +111,16 @@ async function ingestRun(kind: ServerKind, plan: Omit<StreamLoadPlan, "url">, lo
     log(`ingest: ${kind}: ${plan.sessions} sessions, a round of ${plan.frames} frames every ${plan.intervalMs} ms at most, ${plan.warmupSeconds} + ${plan.seconds} s`);
     const at = machine();
     load = startLoad({ ...plan, url: `http://127.0.0.1:${server.port}` });
-    await nextMessage(load, (m) => (m?.phase === "measuring" ? true : undefined), `${kind} load`);
+    // Listening for all three at once: the result can follow "measured" before the server's stats are in.
+    const measuring = nextMessage(load, (m) => (m?.phase === "measuring" ? true : undefined), `${kind} load`);
+    const measured = nextMessage(load, (m) => (m?.phase === "measured" ? true : undefined), `${kind} load`);
+    const finished = nextMessage(load, (m) => m?.result as StreamLoadResult | undefined, `${kind} load`);
+    finished.catch(() => {});
+    await measuring;
     const [cpuBefore, startedAt] = [(await server.stats()).cpuMicros, performance.now()];
-    await nextMessage(load, (m) => (m?.phase === "measured" ? true : undefined), `${kind} load`);
+    await measured;
     const serverCpuCores = ((await server.stats()).cpuMicros - cpuBefore) / 1000 / (performance.now() - startedAt);
-    const result = await nextMessage(load, (m) => m?.result as StreamLoadResult | undefined, `${kind} load`);
+    const result = await finished;
     return {
       server: kind,
       ...result,
