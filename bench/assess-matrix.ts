@@ -1,7 +1,8 @@
+import { fork } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import { parseConfig, type StoreConfig } from "../collector/config.js";
 import { startCollector } from "../collector/main.js";
 import type { FillPlan, FillResult } from "./assess-fill.js";
@@ -154,16 +155,17 @@ async function settle(url: string): Promise<void> {
   }
 }
 
+/** One run of bench/assess-load.ts, in a process of its own as bench/assess.ts runs it. */
 function runLoad(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./assess-load.js", import.meta.url), { workerData: { assessLoad: plan } });
-    worker.once("message", (message: { result?: LoadResult; error?: string }) => {
+    const child = fork(fileURLToPath(new URL("./assess-load.js", import.meta.url)), [], { env: { ...process.env, VAKT_ASSESS_LOAD: "1" }, execArgv: [] });
+    child.once("message", (message: { result?: LoadResult; error?: string }) => {
       if (message.result) resolve(message.result);
-      else reject(new Error(`assess load worker: ${message.error}`));
-      void worker.terminate();
+      else reject(new Error(`assess load process: ${message.error}`));
     });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`assess load worker exited with ${code}`)));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`assess load process exited with ${code}`)));
+    child.send(plan);
   });
 }
 
