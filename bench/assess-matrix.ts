@@ -39,7 +39,7 @@ export interface AssessMatrixResult {
   inputs: { priorAttempts: number[]; rates: number[]; seconds: number; warmupRequests: number };
   fills: { attempts: number; seconds: number; rate: number; dataBytes: number; machine: Machine }[];
   cells: AssessCell[];
-  /** The same matrix on the Redis store: null until collector/store/redis exists and has a bulk loader here. */
+  /** The same matrix on the Redis store: null until LOADERS has a Redis bulk loader. */
   redis: null;
 }
 
@@ -60,7 +60,7 @@ const SEEDS = { prior: 0x1badb002, warmup: 0x2b, open: 0x5e };
 
 /**
  * How each store kind is pre-filled. Redis: add `redis: (config, plan, log) => …` writing what
- * RedisStore.recordAttempt writes (pipelined, in key order), once collector/store/redis exists.
+ * RedisStore.recordAttempt writes (pipelined), and run the matrix against a temporary redis-server.
  */
 const LOADERS: Partial<Record<StoreConfig["kind"], (config: StoreConfig, plan: FillPlan, log: (line: string) => void) => Promise<FillResult & { hashKey: Buffer }>>> = {
   lmdb: bulkLoadPriorHistory,

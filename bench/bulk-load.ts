@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { open, type Database, type Key, type RootDatabase } from "lmdb";
+import { open, type Database, type DatabaseOptions, type Key, type RootDatabase } from "lmdb";
 import type { AssessAnswer } from "../collector/assess/answer.js";
 import type { StoreConfig } from "../collector/config.js";
 import type { IdentifierKind } from "../collector/identity/normalise.js";
 import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
-import { keys } from "../collector/store/keys.js";
+import { historyBytes, keys } from "../collector/store/keys.js";
+import { encodeIndexValue, indexKeyEncoder } from "../collector/store/lmdb/index-codec.js";
 import { openStore } from "../collector/store/open.js";
 import type { AttemptRecord, IdentifierHashes } from "../collector/store/types.js";
 import type { FillPlan, FillResult } from "./assess-fill.js";
@@ -33,7 +34,9 @@ interface Encoder {
 export class BulkWriter {
   private readonly root: RootDatabase;
   /** Each database twice: as the store opens it (for its encoder), and raw, to put bytes encoded once per attempt. */
-  private readonly dbs: Record<"attempts" | "orders" | "tokenUses" | "index" | "openReviews", { encoder: Encoder; raw: Database<Buffer, Key> }>;
+  private readonly dbs: Record<"attempts" | "orders" | "tokenUses" | "openReviews", { encoder: Encoder; raw: Database<Buffer, Key> }>;
+  /** Opened as LmdbStore opens it: byte-string keys, one shared string value per attempt. */
+  private readonly index: Database<string, string>;
 
   constructor(path: string) {
     this.root = open({ path: resolve(path), maxDbs: 24, noSync: true });
@@ -41,12 +44,14 @@ export class BulkWriter {
       encoder: (this.root.openDB<Value, Key>({ name }) as unknown as { encoder: Encoder }).encoder,
       raw: this.root.openDB<Buffer, Key>({ name, encoding: "binary" }),
     });
-    this.dbs = { attempts: db("attempts"), orders: db("orders"), tokenUses: db("token-uses"), index: db("identifier-index"), openReviews: db("open-reviews") };
+    this.dbs = { attempts: db("attempts"), orders: db("orders"), tokenUses: db("token-uses"), openReviews: db("open-reviews") };
+    this.index = this.root.openDB<string, string>({ name: "identifier-index", keyEncoder: indexKeyEncoder, encoding: "string" } as DatabaseOptions & { name: string });
   }
 
   /** Writes the attempts in one transaction, as recordAttempt would write each of them. */
   write(records: readonly AttemptRecord[]): void {
-    const entries = { attempts: [] as Entry[], orders: [] as Entry[], tokenUses: [] as Entry[], index: [] as Entry[], openReviews: [] as Entry[] };
+    const entries = { attempts: [] as Entry[], orders: [] as Entry[], tokenUses: [] as Entry[], openReviews: [] as Entry[] };
+    const index: [key: string, value: string][] = [];
     const encode = (db: keyof typeof entries, value: unknown) => Buffer.from(this.dbs[db].encoder.encode(value));
     for (const attempt of records) {
       entries.attempts.push({ key: keys.attempt(attempt.id), sortKey: attempt.id, bytes: encode("attempts", attempt) });
@@ -55,16 +60,15 @@ export class BulkWriter {
         entries.tokenUses.push({ key: keys.tokenUse(attempt.tokenJti), sortKey: attempt.tokenJti, bytes: encode("tokenUses", { orderId: attempt.orderId, attemptId: attempt.id }) });
       }
       if (attempt.review?.status === "open") entries.openReviews.push({ key: keys.openReview(attempt.id), sortKey: attempt.id, bytes: encode("openReviews", attempt.siteKey) });
-      const bytes = encode("index", { siteKey: attempt.siteKey, ids: attempt.ids });
-      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
-        entries.index.push({ key: keys.history(kind, hash, attempt.tsMs, attempt.id), sortKey: `${kind}\0${hash}\0${String(attempt.tsMs).padStart(16, "0")}\0${attempt.id}`, bytes });
-      }
+      const shared = encodeIndexValue(attempt.siteKey, attempt.ids);
+      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) index.push([historyBytes.key(kind, hash, attempt.tsMs, attempt.id), shared]);
     }
     this.root.transactionSync(() => {
       for (const name of Object.keys(entries) as (keyof typeof entries)[]) {
         const { raw } = this.dbs[name];
         for (const { key, bytes } of entries[name].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))) raw.put(key, bytes);
       }
+      for (const [key, value] of index.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) this.index.put(key, value);
     });
   }
 

@@ -71,7 +71,7 @@ export function printAssessMatrix(r: AssessMatrixResult): void {
         (isTarget ? ` (target p99 ≤ 5 ms: ${verdict(c.errors === 0 && c.latencyMs.p99 <= 5)})` : ""),
     );
   }
-  console.log(`assess in Redis            not measured: the Redis store does not exist yet (bench/assess-matrix.ts LOADERS)`);
+  console.log(`assess in Redis            not measured yet: the matrix needs a Redis bulk loader in LOADERS (bench/assess-matrix.ts)`);
 }
 
 export function printAssess({ machine, target, prior, history, openLoop, closedLoop }: AssessBenchResult): void {

@@ -37,9 +37,10 @@ function sampleRecords(count: number): AttemptRecord[] {
 function dump(path: string): Record<string, unknown[]> {
   const root = open({ path, maxDbs: 24 });
   const out: Record<string, unknown[]> = {};
-  for (const name of ["attempts", "orders", "token-uses", "identifier-index", "open-reviews"]) {
+  for (const name of ["attempts", "orders", "token-uses", "open-reviews"]) {
     out[name] = [...root.openDB({ name }).getRange()].map(({ key, value }) => [key, value]);
   }
+  out.index = [...root.openDB({ name: "identifier-index", keyEncoding: "binary", encoding: "binary" }).getRange()].map(({ key, value }) => [key, value]);
   return out;
 }
 
