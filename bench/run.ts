@@ -66,7 +66,6 @@ if (runs("memory")) {
 if (runs("backtest")) {
   const backtest = await (await import("./backtest.js")).benchBacktest({
     generated: sizes.backtest,
-    baselinePath: docs("examples/fewer-freezes.json"),
     ...(!isQuick && existsSync(samplePath) ? { samplePath, mappingPath: docs("examples/ecommerce-fraud-sample.mapping.json") } : {}),
   });
   results.backtest = backtest;
