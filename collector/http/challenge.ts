@@ -5,10 +5,10 @@ import { LANGS } from "../challenge/messages.js";
 import type { SiteConfig } from "../config.js";
 import { HttpError, toErrorResponse } from "../errors.js";
 import type { Store } from "../store/types.js";
-import { formatPath } from "../validation.js";
 import type { SecretKeys } from "./auth.js";
 import { staticAsset } from "./static-asset.js";
 import { json, readJson, serve, type Handler, type Reply, type RequestInfo } from "./uws-http.js";
+import { parseBody } from "./parse-body.js";
 
 export interface ChallengeRouteDeps {
   store: Store;
@@ -35,14 +35,6 @@ const pageSchemas = {
 };
 type Action = keyof typeof pageSchemas;
 const openSchema = z.strictObject({ attempt: z.string().min(1).max(100) });
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = formatPath(issue.path);
-  throw new HttpError(400, "invalid_request", path ? `${path}: ${issue.message}` : issue.message, { path });
-}
 
 /** Every refusal as the contract's JSON error; a challenge refusal also carries the state to show and, for 429, when to retry. */
 function errorReply(err: unknown, headers: Record<string, string>): Reply {
@@ -76,7 +68,7 @@ export function mountChallenge(app: TemplatedApp, deps: ChallengeRouteDeps): voi
 function openChallenge(deps: ChallengeRouteDeps): Handler {
   return async (req, readBody) => {
     const site = deps.secrets.authenticate(req);
-    const body = parse(openSchema, await readJson(req, readBody));
+    const body = parseBody(openSchema, await readJson(req, readBody));
     try {
       const { ticket, view } = await deps.challenges.open(site.siteKey, body.attempt);
       return json(200, { ticket, ...view });
@@ -106,13 +98,13 @@ function pageCall(deps: ChallengeRouteDeps): Handler {
       const body = await readPageJson(req, readBody);
       switch (action) {
         case "state":
-          return json(200, await deps.challenges.state(attemptId, parse(pageSchemas.state, body).ticket), cors);
+          return json(200, await deps.challenges.state(attemptId, parseBody(pageSchemas.state, body).ticket), cors);
         case "send": {
-          const { ticket, channel, lang } = parse(pageSchemas.send, body);
+          const { ticket, channel, lang } = parseBody(pageSchemas.send, body);
           return json(200, await deps.challenges.send(attemptId, ticket, channel, lang), cors);
         }
         case "verify": {
-          const { ticket, code } = parse(pageSchemas.verify, body);
+          const { ticket, code } = parseBody(pageSchemas.verify, body);
           return json(200, await deps.challenges.verify(attemptId, ticket, code), cors);
         }
       }

@@ -8,10 +8,10 @@ import { ConsoleSessions, readCookie, SESSION_COOKIE, sessionCookie, type Sessio
 import { HttpError, toErrorResponse } from "../errors.js";
 import type { Labeler } from "../labels.js";
 import type { Store } from "../store/types.js";
-import { formatPath } from "../validation.js";
 import { clientIp } from "./client-ip.js";
 import { staticAsset } from "./static-asset.js";
 import { json, readJson, serve, type Reply, type RequestInfo } from "./uws-http.js";
+import { parseBody } from "./parse-body.js";
 
 export interface ConsoleDeps {
   store: Store;
@@ -52,14 +52,6 @@ const OVERVIEW_DAYS = 14;
 const OVERVIEW_PER_DAY_CAP = 10_000;
 const OVERVIEW_CACHE_MS = 30_000;
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = formatPath(issue.path);
-  throw new HttpError(400, "invalid_request", path ? `${path}: ${issue.message}` : issue.message, { path });
-}
-
 const loginSchema = z.strictObject({ password: z.string().max(1000) });
 const labelSchema = z.strictObject({ label: z.enum(["legit", "fraud"]), note: z.string().max(1000).optional() });
 const hours = z.coerce.number().positive().max(24 * 365);
@@ -78,7 +70,7 @@ const login: ConsoleHandler = async (req, { deps, sessions, readBody }) => {
   const address = clientIp(req.remoteIp, req.headers.get("x-forwarded-for"), deps.trustedProxies);
   const waitMs = deps.limiter.retryAfterMs(address);
   if (waitMs > 0) return locked(waitMs);
-  const { password } = parse(loginSchema, await readJson(req, readBody));
+  const { password } = parseBody(loginSchema, await readJson(req, readBody));
   if (!sessions.isPassword(password)) {
     const lockedMs = deps.limiter.fail(address);
     if (lockedMs > 0) return locked(lockedMs);
@@ -133,7 +125,7 @@ const ROUTES: ConsoleRoute[] = [
     method: "get",
     pattern: "/console/api/reviews",
     handler: async (req, { deps }) => {
-      const filter = parse(queueSchema, Object.fromEntries(req.query));
+      const filter = parseBody(queueSchema, Object.fromEntries(req.query));
       if (filter.site !== undefined && !deps.siteKeys.includes(filter.site)) throw new HttpError(400, "invalid_request", `site: no site ${filter.site}`, { path: "site" });
       return json(200, await listQueue(deps.store, filter, (deps.now ?? Date.now)()));
     },
@@ -150,7 +142,7 @@ const ROUTES: ConsoleRoute[] = [
     paramCount: 1,
     handler: async (req, { deps, readBody }) => {
       const attempt = await findAttempt(deps, req.params[0] ?? "");
-      const body = parse(labelSchema, await readJson(req, readBody));
+      const body = parseBody(labelSchema, await readJson(req, readBody));
       await deps.labeler.label(attempt.siteKey, { attempt: attempt.id }, body.label, body.note === undefined || body.note.trim() === "" ? undefined : body.note.trim());
       return json(200, await attemptDetail(deps.store, (await deps.store.getAttempt(attempt.id))!));
     },

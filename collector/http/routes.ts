@@ -8,9 +8,9 @@ import { HttpError } from "../errors.js";
 import type { Labeler } from "../labels.js";
 import type { Store } from "../store/types.js";
 import type { TokenService } from "../token.js";
-import { formatPath } from "../validation.js";
 import type { SecretKeys } from "./auth.js";
 import { json, readJson, type Handler, type RequestInfo } from "./uws-http.js";
+import { parseBody } from "./parse-body.js";
 
 export { mountCollect } from "./collect.js";
 
@@ -24,15 +24,6 @@ export interface RouteDeps {
   metrics: Metrics;
   trustedProxies: ReadonlySet<string>;
   consolePassword: string | undefined;
-}
-
-/** Parses with a schema; the first problem becomes a 400 naming its field. */
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = formatPath(issue.path);
-  throw new HttpError(400, "invalid_request", path ? `${path}: ${issue.message}` : issue.message, { path });
 }
 
 /** `{ ok: true }`, or 503 while a shared store cannot be reached (assess still answers, with its fallback decision). */
@@ -50,7 +41,7 @@ export function jwks(deps: RouteDeps): Handler {
 export function assess(deps: RouteDeps): Handler {
   return async (req, readBody) => {
     const site = deps.secrets.authenticate(req);
-    const request = parse(assessRequestSchema, await readJson(req, readBody));
+    const request = parseBody(assessRequestSchema, await readJson(req, readBody));
     const answer = await deps.assessor.assess(deps.rules.get(site.siteKey)!, request);
     return json(200, answer);
   };
@@ -68,7 +59,7 @@ const labelRequestSchema = z
 export function labels(deps: RouteDeps): Handler {
   return async (req, readBody) => {
     const site = deps.secrets.authenticate(req);
-    const body = parse(labelRequestSchema, await readJson(req, readBody));
+    const body = parseBody(labelRequestSchema, await readJson(req, readBody));
     const target = body.attempt !== undefined ? { attempt: body.attempt } : { orderId: body.orderId! };
     const record = await deps.labeler.label(site.siteKey, target, body.label, body.reason);
     return json(200, { attempt: record.attemptId, label: record.label, labelledAt: new Date(record.atMs).toISOString() });
