@@ -62,8 +62,8 @@ const bucket = (perSecond: number, burst: number) =>
  * sale-day peak is held back by capacity, never by a limit; they stop one key or address from taking it all.
  */
 const rateLimitsSchema = z.strictObject({
-  apiPerKey: bucket(500, 5000),
-  apiPerIp: bucket(1000, 10_000),
+  apiPerKey: bucket(5000, 50_000),
+  apiPerIp: bucket(5000, 50_000),
   streamConnectionsPerIp: z.int().min(1).max(1_000_000).default(500),
   streamOpensPerIp: bucket(50, 500),
   streamFramesPerIp: bucket(1000, 10_000),

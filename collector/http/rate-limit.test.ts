@@ -46,13 +46,13 @@ describe("rateLimits in the config", () => {
   it("has defaults for every limit, and fills a partly given one", async () => {
     const config = await parseConfig({ sites, rateLimits: { apiPerKey: { burst: 50 } } });
     expect(config.rateLimits).toEqual({
-      apiPerKey: { perSecond: 500, burst: 50 },
-      apiPerIp: { perSecond: 1000, burst: 10_000 },
+      apiPerKey: { perSecond: 5000, burst: 50 },
+      apiPerIp: { perSecond: 5000, burst: 50_000 },
       streamConnectionsPerIp: 500,
       streamOpensPerIp: { perSecond: 50, burst: 500 },
       streamFramesPerIp: { perSecond: 1000, burst: 10_000 },
     });
-    expect((await parseConfig({ sites })).rateLimits.apiPerIp).toEqual({ perSecond: 1000, burst: 10_000 });
+    expect((await parseConfig({ sites })).rateLimits.apiPerIp).toEqual({ perSecond: 5000, burst: 50_000 });
   });
 
   it("refuses wrong values with one line per problem naming the field", async () => {
