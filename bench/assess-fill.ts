@@ -45,7 +45,7 @@ export interface FillResult {
 }
 
 /** The part of an attempt the worker sends: the ids and hashes. The answer (the same for every prior attempt) is added by the main thread. */
-interface BuiltAttempt {
+export interface BuiltAttempt {
   id: string;
   orderId: string;
   tsMs: number;
@@ -96,7 +96,6 @@ export async function loadPriorHistory(storeConfig: StoreConfig, plan: FillPlan,
 export async function fillPriorAttempts(store: Store, hashKey: Buffer, plan: FillPlan, log: (line: string) => void): Promise<FillResult> {
   const batch = plan.batch ?? 50;
   const maxInFlight = plan.inFlight ?? 8;
-  const matrix = DEFAULT_RULESET.rules.map((rule) => ({ rule: rule.definition.id, severity: "none" as const, ms: 0.02, status: "ok" as const }));
   const worker = new Worker(new URL(import.meta.url), { workerData: { assessFill: { ...plan, hashKey } } });
   const received: BuiltAttempt[][] = [];
   let wake: (() => void) | undefined;
@@ -134,21 +133,7 @@ export async function fillPriorAttempts(store: Store, hashKey: Buffer, plan: Fil
       if (!attempts) break;
       for (let start = 0; start < attempts.length; start += batch) {
         const writes: Promise<void>[] = [];
-        for (const built of attempts.slice(start, start + batch)) {
-          const answer: AssessAnswer = {
-            id: built.id,
-            orderId: built.orderId,
-            decision: "allow",
-            score: 0,
-            token: { status: built.tokenJti === undefined ? "missing" : "valid" },
-            reasons: [],
-            matrix,
-            device: built.ids.device === undefined ? null : { id: `dev_${built.ids.device}`, firstSeen: new Date(built.tsMs).toISOString(), attempts: 1 },
-            shadow: [],
-          };
-          const record: AttemptRecord = { ...built, siteKey: plan.siteKey, answer, links: [] };
-          writes.push(store.recordAttempt(record));
-        }
+        for (const built of attempts.slice(start, start + batch)) writes.push(store.recordAttempt(priorRecord(built, plan.siteKey)));
         inFlight.push(Promise.all(writes));
         if (inFlight.length >= maxInFlight) await inFlight.shift();
       }
@@ -165,6 +150,24 @@ export async function fillPriorAttempts(store: Store, hashKey: Buffer, plan: Fil
   }
   const seconds = (performance.now() - started) / 1000;
   return { seconds: round(seconds, 1), rate: Math.round(plan.count / seconds), starvedSeconds: round(starvedMs / 1000, 1) };
+}
+
+const MATRIX = DEFAULT_RULESET.rules.map((rule) => ({ rule: rule.definition.id, severity: "none" as const, ms: 0.02, status: "ok" as const }));
+
+/** A prior attempt's record as the fill stores it: allowed, no reasons, every default rule in the matrix. */
+export function priorRecord(built: BuiltAttempt, siteKey: string): AttemptRecord {
+  const answer: AssessAnswer = {
+    id: built.id,
+    orderId: built.orderId,
+    decision: "allow",
+    score: 0,
+    token: { status: built.tokenJti === undefined ? "missing" : "valid" },
+    reasons: [],
+    matrix: MATRIX,
+    device: built.ids.device === undefined ? null : { id: `dev_${built.ids.device}`, firstSeen: new Date(built.tsMs).toISOString(), attempts: 1 },
+    shadow: [],
+  };
+  return { ...built, siteKey, answer, links: [] };
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,12 +1,11 @@
-import { fork } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseConfig, type StoreConfig } from "../collector/config.js";
 import { startCollector } from "../collector/main.js";
 import type { FillPlan, FillResult } from "./assess-fill.js";
-import type { Latency, LoadPlan, LoadResult } from "./assess-load.js";
+import type { Latency, LoadPlan } from "./assess-load.js";
+import { runLoad } from "./assess.js";
 import { bulkLoadPriorHistory } from "./bulk-load.js";
 import { machine, type Machine } from "./machine.js";
 
@@ -155,19 +154,6 @@ async function settle(url: string): Promise<void> {
   }
 }
 
-/** One run of bench/assess-load.ts, in a process of its own as bench/assess.ts runs it. */
-function runLoad(plan: LoadPlan): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL("./assess-load.js", import.meta.url)), [], { env: { ...process.env, VAKT_ASSESS_LOAD: "1" }, execArgv: [] });
-    child.once("message", (message: { result?: LoadResult; error?: string }) => {
-      if (message.result) resolve(message.result);
-      else reject(new Error(`assess load process: ${message.error}`));
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`assess load process exited with ${code}`)));
-    child.send(plan);
-  });
-}
 
 function diskBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).blocks * 512, 0);

@@ -275,7 +275,8 @@ async function countHistory(store: Store, hasher: IdentifierHasher, orders: numb
   };
 }
 
-function runLoad(plan: LoadPlan): Promise<LoadResult> {
+/** One run of bench/assess-load.ts, in a process of its own so the load does not share the collector's event loop. */
+export function runLoad(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL("./assess-load.js", import.meta.url)), [], { env: { ...process.env, VAKT_ASSESS_LOAD: "1" }, execArgv: [] });
     child.once("message", (message: { result?: LoadResult; error?: string }) => {

@@ -3,15 +3,13 @@ import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { open, type Database, type DatabaseOptions, type Key, type RootDatabase } from "lmdb";
-import type { AssessAnswer } from "../collector/assess/answer.js";
 import type { StoreConfig } from "../collector/config.js";
 import type { IdentifierKind } from "../collector/identity/normalise.js";
-import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
 import { historyBytes, keys } from "../collector/store/keys.js";
 import { encodeIndexValue, indexKeyEncoder } from "../collector/store/lmdb/index-codec.js";
 import { openStore } from "../collector/store/open.js";
-import type { AttemptRecord, IdentifierHashes } from "../collector/store/types.js";
-import type { FillPlan, FillResult } from "./assess-fill.js";
+import type { AttemptRecord } from "../collector/store/types.js";
+import { priorRecord, type BuiltAttempt, type FillPlan, type FillResult } from "./assess-fill.js";
 
 /**
  * A bulk loader for the benchmarks' prior history: it writes into an LMDB data directory exactly the
@@ -77,31 +75,6 @@ export class BulkWriter {
   }
 }
 
-/** As bench/assess-fill.ts builds a prior attempt's record from what its worker sends. */
-interface BuiltAttempt {
-  id: string;
-  orderId: string;
-  tsMs: number;
-  ids: IdentifierHashes;
-  tokenJti?: string;
-}
-
-const MATRIX = DEFAULT_RULESET.rules.map((rule) => ({ rule: rule.definition.id, severity: "none" as const, ms: 0.02, status: "ok" as const }));
-
-export function priorRecord(built: BuiltAttempt, siteKey: string): AttemptRecord {
-  const answer: AssessAnswer = {
-    id: built.id,
-    orderId: built.orderId,
-    decision: "allow",
-    score: 0,
-    token: { status: built.tokenJti === undefined ? "missing" : "valid" },
-    reasons: [],
-    matrix: MATRIX,
-    device: built.ids.device === undefined ? null : { id: `dev_${built.ids.device}`, firstSeen: new Date(built.tsMs).toISOString(), attempts: 1 },
-    shadow: [],
-  };
-  return { ...built, siteKey, answer, links: [] };
-}
 
 /** Attempts per transaction: the larger, the fewer times a page is copied, at the cost of memory. */
 const CHUNK_ATTEMPTS = 100_000;
