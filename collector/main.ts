@@ -67,7 +67,11 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const store = openStore(config.store, { retentionMs: config.retentionDays * 86_400_000, log });
   try {
     const hasher = new IdentifierHasher(await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32)));
-    const tokens = await TokenService.open(store, { issuer: config.publicUrl, ttlSeconds: config.token.ttlSeconds });
+    const tokens = await TokenService.open(store, {
+      issuer: config.publicUrl,
+      ttlSeconds: config.token.ttlSeconds,
+      deviceHash: (visitorId) => hasher.hash("device", visitorId),
+    });
     const sites = new Map<string, SiteConfig>(config.sites.map((site) => [site.siteKey, site]));
     const rules = new LiveRules(config, options.configPath, log);
     rules.watch(config);

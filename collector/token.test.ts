@@ -118,6 +118,18 @@ describe("TokenService.issue and verify", () => {
     expect(Math.abs(payload.iat! - nowSeconds())).toBeLessThanOrEqual(2);
   });
 
+  it("carries the keyed hash of the session's device as `dev`, never the visitor id itself", async () => {
+    const deviceHash = (visitorId: string) => createHmac("sha256", "k").update(visitorId).digest("base64url").slice(0, 22);
+    const service = await TokenService.open(store, { issuer: ISSUER, ttlSeconds: TTL_SECONDS, deviceHash });
+    const { token, jti } = await service.issue(SITE, "ses_abc", "visitor-1");
+    expect(await service.verify(token, SITE)).toEqual({ status: "valid", sessionId: "ses_abc", jti, device: deviceHash("visitor-1") });
+    expect(token).not.toContain(Buffer.from("visitor-1").toString("base64url"));
+    const { payload } = await jwtVerify(token, createLocalJWKSet(service.publicJwks()), { issuer: ISSUER, audience: SITE });
+    expect(payload).toMatchObject({ iss: ISSUER, aud: SITE, sub: "ses_abc", jti, dev: deviceHash("visitor-1") });
+    // Before the fingerprint arrives there is no device, and no claim.
+    expect(await service.verify((await service.issue(SITE, "ses_abc")).token, SITE)).not.toHaveProperty("device");
+  });
+
   it("gives every token its own jti", async () => {
     const service = await open();
     const jtis = new Set<string>();

@@ -18,6 +18,8 @@ export interface VerifiedToken {
   /** Present when the signature checked out (also for expired and wrong_site tokens). */
   sessionId?: string;
   jti?: string;
+  /** The `dev` claim: the keyed hash of the session's device when the token was issued, if it had one. */
+  device?: string;
 }
 
 const MAX_TOKEN_CHARS = 4096;
@@ -27,6 +29,11 @@ const MAX_CLOCK_SKEW_SECONDS = 60;
 /**
  * Risk tokens: EdDSA (Ed25519) JWS with `kid`. The signing key lives in the store, so every collector
  * on one store signs and verifies alike. Retired keys stay in the JWKS until their last token has expired.
+ *
+ * Besides the contract's claims a token carries `dev`, the keyed hash of the session's device (its
+ * FingerprintJS visitor id, hashed as the device identifier is: nothing personal, the same value as an
+ * assess answer's `device.id`), so an assess can read the device's history together with the session
+ * instead of after it. The session stays the authority: when it shows another device, that one counts.
  */
 export class TokenService {
   private constructor(
@@ -34,9 +41,14 @@ export class TokenService {
     private readonly ttlSeconds: number,
     private readonly signing: { kid: string; key: KeyObject; header: string },
     private readonly jwks: JSONWebKeySet,
+    private readonly deviceHash?: (visitorId: string) => string,
   ) {}
 
-  static async open(store: Store, options: { issuer: string; ttlSeconds: number; nowMs?: number }): Promise<TokenService> {
+  /** `deviceHash` turns a visitor id into the device identifier's keyed hash (the `dev` claim); without it tokens carry none. */
+  static async open(
+    store: Store,
+    options: { issuer: string; ttlSeconds: number; nowMs?: number; deviceHash?: (visitorId: string) => string },
+  ): Promise<TokenService> {
     const nowMs = options.nowMs ?? Date.now();
     let records = await store.getSigningKeys();
     if (!records.some((r) => r.retiredAtMs === undefined)) {
@@ -54,7 +66,7 @@ export class TokenService {
     const key = createPrivateKey({ key: active.privateJwk as JWK & { kty: string }, format: "jwk" });
     const header = base64url({ alg: "EdDSA", kid: active.kid, typ: "JWT" });
     const jwks: JSONWebKeySet = { keys: published.map((r) => publicJwk(r)) };
-    return new TokenService(options.issuer, options.ttlSeconds, { kid: active.kid, key, header }, jwks);
+    return new TokenService(options.issuer, options.ttlSeconds, { kid: active.kid, key, header }, jwks, options.deviceHash);
   }
 
   get ttlMs(): number {
@@ -66,10 +78,11 @@ export class TokenService {
   }
 
   /** Signs with node:crypto directly: Ed25519 through WebCrypto (jose) costs half again as much per token. */
-  async issue(siteKey: string, sessionId: string): Promise<{ token: string; jti: string }> {
+  async issue(siteKey: string, sessionId: string, visitorId?: string): Promise<{ token: string; jti: string }> {
     const jti = randomBytes(16).toString("base64url");
     const iat = Math.floor(Date.now() / 1000);
-    const claims = { iss: this.issuer, aud: siteKey, sub: sessionId, jti, iat, exp: iat + this.ttlSeconds };
+    const dev = visitorId && this.deviceHash ? this.deviceHash(visitorId) : undefined;
+    const claims = { iss: this.issuer, aud: siteKey, sub: sessionId, jti, iat, exp: iat + this.ttlSeconds, ...(dev === undefined ? {} : { dev }) };
     const signingInput = `${this.signing.header}.${base64url(claims)}`;
     const signature = sign(null, Buffer.from(signingInput), this.signing.key).toString("base64url");
     return { token: `${signingInput}.${signature}`, jti };
@@ -89,16 +102,20 @@ export class TokenService {
       if (payload.iat! > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) return { status: "invalid" };
       const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       const status = audience.length === 1 && audience[0] === siteKey ? "valid" : "wrong_site";
-      return { status, sessionId: payload.sub, jti: payload.jti };
+      return { status, sessionId: payload.sub, jti: payload.jti, ...deviceOf(payload) };
     } catch (err) {
       if (err instanceof errors.JWTExpired) {
         const { sub, jti } = err.payload;
-        return { status: "expired", ...(typeof sub === "string" ? { sessionId: sub } : {}), ...(typeof jti === "string" ? { jti } : {}) };
+        return { status: "expired", ...(typeof sub === "string" ? { sessionId: sub } : {}), ...(typeof jti === "string" ? { jti } : {}), ...deviceOf(err.payload) };
       }
       if (err instanceof errors.JOSEError || err instanceof TypeError) return { status: "invalid" };
       throw err;
     }
   }
+}
+
+function deviceOf(payload: Record<string, unknown>): { device?: string } {
+  return typeof payload.dev === "string" && payload.dev !== "" ? { device: payload.dev } : {};
 }
 
 async function newSigningKey(nowMs: number): Promise<SigningKeyRecord> {

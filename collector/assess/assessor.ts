@@ -7,12 +7,12 @@ import type { Metrics } from "../metrics.js";
 import type { ContactVault } from "../contact-vault.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { RuleContext } from "../rules/types.js";
-import type { AttemptRecord, HistoryEntry, OrderSummary, SessionRecord, Store } from "../store/types.js";
+import type { AttemptRecord, HistoryEntry, IdentifierHashes, OrderSummary, SessionRecord, Store } from "../store/types.js";
 import { StoreUnavailableError } from "../store/unavailable.js";
 import type { Decision } from "../rules/policy.js";
 import type { TokenService, TokenStatus } from "../token.js";
 import type { AssessAnswer } from "./answer.js";
-import { gather } from "./gather.js";
+import { gather, readRound, type Round } from "./gather.js";
 import { identifierHashes } from "./identities.js";
 import type { AssessRequest, Order } from "./request.js";
 import type { EnvironmentSignals } from "../../sdk/protocol.js";
@@ -27,6 +27,14 @@ export interface AttemptInput {
   signals?: EnvironmentSignals;
   /** The token id to mark as used by this attempt. */
   jti?: string;
+}
+
+/** The first round of reads, issued with the identifiers a token promised before its session was read. */
+interface Prefetched {
+  ids: IdentifierHashes;
+  ip: string | undefined;
+  deviceHash: string | undefined;
+  round: Promise<Round>;
 }
 
 export interface SiteRules {
@@ -84,8 +92,14 @@ export class Assessor {
     }
   }
 
+  /**
+   * With a token, everything an assess reads goes in one round: the token's use, its session, and the
+   * history and lists of the identifiers as the token promises them (the order's, the request's IP and
+   * the token's `dev`). Only when the session shows otherwise (another device, no device, the IP of the
+   * session) are the differing identifiers read in a second round; the answer is the same either way.
+   */
   private async assessWithStore(site: SiteRules, request: AssessRequest): Promise<AssessAnswer> {
-    const { tokens } = this.deps;
+    const { tokens, store } = this.deps;
     if (request.token === undefined || request.token === "") return this.assessWith(site, request, "missing", undefined);
     const verified = await tokens.verify(request.token, site.siteKey);
     if (verified.jti === undefined || verified.status === "wrong_site") {
@@ -93,14 +107,18 @@ export class Assessor {
     }
     const jti = verified.jti;
     return this.tokenLock.run(jti, async () => {
-      const use = await this.deps.store.getTokenUse(jti);
+      const nowMs = this.now();
+      const ids = this.identify(site.siteKey, request.order, request.ip, verified.device);
+      const round = readRound(store, ids, this.sinceMs(site, nowMs));
+      round.catch(() => {});
+      const [use, session] = await Promise.all([store.getTokenUse(jti), verified.sessionId === undefined ? undefined : store.getSession(verified.sessionId)]);
       if (use && use.orderId === request.order.id) {
-        const first = await this.deps.store.getAttempt(use.attemptId);
+        const first = await store.getAttempt(use.attemptId);
         if (first) return first.answer;
       }
       const status: TokenStatus = use ? "reused" : verified.status;
-      const session = verified.sessionId === undefined ? undefined : await this.deps.store.getSession(verified.sessionId);
-      return this.assessWith(site, request, status, session?.siteKey === site.siteKey ? session : undefined, use ? undefined : jti);
+      const read: Prefetched = { ids, ip: request.ip, deviceHash: verified.device, round };
+      return this.assessWith(site, request, status, session?.siteKey === site.siteKey ? session : undefined, use ? undefined : jti, nowMs, read);
     });
   }
 
@@ -110,38 +128,54 @@ export class Assessor {
     tokenStatus: TokenStatus,
     session: SessionRecord | undefined,
     jti?: string,
+    nowMs = this.now(),
+    read?: Prefetched,
   ): Promise<AssessAnswer> {
     const ip = request.ip ?? session?.ip;
     const deviceId = session?.signals.visitorId;
-    return this.assessAttempt(site, {
-      order: request.order,
-      tokenStatus,
-      nowMs: this.deps.now?.() ?? Date.now(),
-      ...(ip === undefined ? {} : { ip }),
-      ...(deviceId === undefined ? {} : { deviceId }),
-      ...(session ? { signals: session.signals } : {}),
-      ...(jti === undefined ? {} : { jti }),
-    });
+    return this.assessAttempt(
+      site,
+      {
+        order: request.order,
+        tokenStatus,
+        nowMs,
+        ...(ip === undefined ? {} : { ip }),
+        ...(deviceId === undefined ? {} : { deviceId }),
+        ...(session ? { signals: session.signals } : {}),
+        ...(jti === undefined ? {} : { jti }),
+      },
+      read,
+    );
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  private sinceMs(site: SiteRules, nowMs: number): number {
+    const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
+    return nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs);
+  }
+
+  /** The attempt's identifier hashes, the device given as its hash (as a token's `dev` carries it). */
+  private identify(siteKey: string, order: Order, ip: string | undefined, deviceHash: string | undefined): IdentifierHashes {
+    const ids = identifierHashes(this.deps.hasher, { siteKey, order, ...(ip === undefined ? {} : { ip }) });
+    // The device first, where identifierHashes puts it: the order of `ids` is kept in the record.
+    return deviceHash === undefined ? ids : { device: deviceHash, ...ids };
   }
 
   /**
    * One attempt through the rulesets, recorded: what /v1/assess does once the token is resolved, and
    * what a backtest does for each replayed attempt (with the attempt's own time).
    */
-  async assessAttempt(site: SiteRules, attempt: AttemptInput): Promise<AssessAnswer> {
+  async assessAttempt(site: SiteRules, attempt: AttemptInput, read?: Prefetched): Promise<AssessAnswer> {
     const { store, hasher, metrics } = this.deps;
     const startedAt = performance.now();
     const { order, tokenStatus, nowMs, jti } = attempt;
-    const ids = identifierHashes(hasher, {
-      siteKey: site.siteKey,
-      order,
-      ...(attempt.ip === undefined ? {} : { ip: attempt.ip }),
-      ...(attempt.deviceId === undefined ? {} : { deviceId: attempt.deviceId }),
-    });
+    const deviceHash = attempt.deviceId ? hasher.hash("device", attempt.deviceId) : undefined;
+    const ids = read && read.ip === attempt.ip && read.deviceHash === deviceHash ? read.ids : this.identify(site.siteKey, order, attempt.ip, deviceHash);
 
-    const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
-    const sinceMs = nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs);
-    const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, sinceMs);
+    const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, this.sinceMs(site, nowMs), read?.round);
 
     const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus, signals: attempt.signals };
     const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx, { enforceBudgets: this.deps.enforceBudgets ?? true })));

@@ -1,6 +1,6 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
 import type { GraylistHop } from "../rules/types.js";
-import type { GraylistEntry, HistoryEntry, IdentifierHashes, IdentifierRef, LinkedAttempt, Store } from "../store/types.js";
+import type { GraylistEntry, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, LinkedAttempt, ListEntry, Store } from "../store/types.js";
 
 /** Earlier attempts read per identifier: enough for any window the rules use and for a device's history. */
 const HISTORY_LIMIT = 1000;
@@ -19,31 +19,77 @@ export interface Gathered {
   links: LinkedAttempt[];
 }
 
+/** What one round of reads brought for some identifiers. */
+export interface Round {
+  sinceMs: number;
+  /** Per `kind:hash`: its history, and its graylist entry when the round looked it up (stores without a view). */
+  read: Map<string, { history: HistoryEntry[]; graylisted?: GraylistEntry | undefined }>;
+  /** Per `kind:hash` of a customer or e-mail: its `legit` entry. */
+  trusted: Map<string, ListEntry | undefined>;
+  /** The store's graylist view, when the round asked for it and the store had one. */
+  view?: GraylistView | undefined;
+}
+
+const refKey = ({ kind, hash }: IdentifierRef) => `${kind}:${hash}`;
+const isTrustKind = (kind: IdentifierKind) => kind === "customer" || kind === "email";
+
 /**
- * Everything the rules read from the store, in three batched rounds: each identifier's history,
- * then the graylist and trust for this attempt's identifiers, then the graylist for the identifiers
- * of linked attempts (one hop).
+ * One round of reads for these identifiers: each one's history, the `legit` look-ups for customer and
+ * e-mail, and the graylist, through the store's view when it offers one (`withView`) and otherwise by
+ * direct look-ups. Every read is issued before the first await, so a networked store sends them (and
+ * whatever else the caller issues in the same tick, such as the token's session) as one round trip.
  */
-export async function gather(store: Store, ids: IdentifierHashes, sinceMs: number): Promise<Gathered> {
+export function readRound(store: Store, ids: IdentifierHashes, sinceMs: number, withView = true): Promise<Round> {
+  const refs: IdentifierRef[] = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined).map((kind) => ({ kind, hash: ids[kind]! }));
+  const trustRefs = refs.filter(({ kind }) => isTrustKind(kind));
+  const hasView = store.graylistView !== undefined;
+  return Promise.all([
+    Promise.all(refs.map(({ kind, hash }) => store.history(kind, hash, sinceMs, HISTORY_LIMIT))),
+    hasView ? undefined : store.listLookup("fraud", refs),
+    store.listLookup("legit", trustRefs),
+    hasView && withView ? store.graylistView!() : undefined,
+  ]).then(([histories, direct, trusted, view]) => {
+    const read: Round["read"] = new Map();
+    refs.forEach((ref, i) => read.set(refKey(ref), direct ? { history: histories[i]!, graylisted: direct[i] } : { history: histories[i]! }));
+    return { sinceMs, read, trusted: new Map(trustRefs.map((ref, i) => [refKey(ref), trusted[i]])), view };
+  });
+}
+
+/**
+ * Everything the rules read from the store: each identifier's history, the graylist and trust for this
+ * attempt's identifiers, and the graylist for the identifiers of linked attempts (one hop). `first` is
+ * a round already under way (read with the identifiers the token promised, beside the token's own
+ * reads); identifiers it did not read (the session showed another device) are read in a second round.
+ * With the store's graylist view the hops need no round of their own; without one they take one.
+ */
+export async function gather(store: Store, ids: IdentifierHashes, sinceMs: number, first?: Promise<Round>): Promise<Gathered> {
   const present = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined);
   const own: IdentifierRef[] = present.map((kind) => ({ kind, hash: ids[kind]! }));
-  const trustRefs = own.filter(({ kind }) => kind === "customer" || kind === "email");
-  const [histories, direct, trusted] = await Promise.all([
-    Promise.all(own.map(({ kind, hash }) => store.history(kind, hash, sinceMs, HISTORY_LIMIT))),
-    store.listLookup("fraud", own),
-    store.listLookup("legit", trustRefs),
-  ]);
+  const round = await (first ?? readRound(store, ids, sinceMs));
+  const unread: IdentifierHashes = {};
+  for (const ref of own) if (round.sinceMs !== sinceMs || !round.read.has(refKey(ref))) unread[ref.kind] = ref.hash;
+  const rounds = [round];
+  if (Object.keys(unread).length > 0) rounds.unshift(await readRound(store, unread, sinceMs, false));
+  const found = <T>(pick: (r: Round) => T | undefined) => rounds.map(pick).find((value) => value !== undefined);
+  const view = round.view;
 
   const history: Gathered["history"] = {};
-  const graylist: Gathered["graylist"] = {};
-  present.forEach((kind, i) => {
-    history[kind] = histories[i]!;
-    if (direct[i]) graylist[kind] = direct[i]!;
+  const direct: (GraylistEntry | undefined)[] = [];
+  /** Own identifiers whose graylist entry is still to be looked up (a store with a view that had none to give). */
+  const directRefs: IdentifierRef[] = [];
+  const directAt: number[] = [];
+  own.forEach((ref, i) => {
+    const read = found((r) => r.read.get(refKey(ref)))!;
+    history[ref.kind] = read.history;
+    if ("graylisted" in read) direct[i] = read.graylisted;
+    else if (view) direct[i] = view.lookup(ref);
+    else directRefs.push(ref), directAt.push(i);
   });
+  const isTrusted = own.some((ref) => isTrustKind(ref.kind) && found((r) => r.trusted.get(refKey(ref))) !== undefined);
 
   const hopRefs: IdentifierRef[] = [];
   const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
-  const seen = new Set(own.map(({ kind, hash }) => `${kind}:${hash}`));
+  const seen = new Set(own.map(refKey));
   for (const kind of present) {
     if (!HOP_KINDS.has(kind)) continue;
     const entries = history[kind]!;
@@ -59,7 +105,18 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
       }
     }
   }
-  const hopHits = hopRefs.length > 0 ? await store.listLookup("fraud", hopRefs) : [];
+  let hopHits: (GraylistEntry | undefined)[];
+  if (view) hopHits = hopRefs.map((ref) => view.lookup(ref));
+  else if (hopRefs.length + directRefs.length === 0) hopHits = [];
+  else {
+    const hits = await store.listLookup("fraud", [...directRefs, ...hopRefs]);
+    directAt.forEach((at, i) => (direct[at] = hits[i]));
+    hopHits = hits.slice(directRefs.length);
+  }
+  const graylist: Gathered["graylist"] = {};
+  own.forEach((ref, i) => {
+    if (direct[i]) graylist[ref.kind] = direct[i];
+  });
   const graylistHops: Gathered["graylistHops"] = {};
   hopHits.forEach((hit, i) => {
     const source = hopSources[i]!;
@@ -68,7 +125,7 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
     }
   });
 
-  return { history, graylist, graylistHops, isTrusted: trusted.some(Boolean), links: linksOf(history) };
+  return { history, graylist, graylistHops, isTrusted, links: linksOf(history) };
 }
 
 /** The most recent earlier attempts sharing any identifier, each with the identifiers it shares. */

@@ -84,6 +84,7 @@ export function collect(deps: SessionDeps): Handler {
     const resumeSessionId = resumableSessionId(req.query.get("sid"));
     const answer = await locks.run(resumeSessionId || `new:${newSessions++}`, async () => {
       const { session, isNew } = await openSession(deps.store, { siteKey, resumeSessionId, ip, origin }, deps.log);
+      const visitorBefore = session.signals.visitorId;
       const out: ServerFrame[] = [];
       let wantsToken = isNew;
       let hasSignals = false;
@@ -96,6 +97,8 @@ export function collect(deps: SessionDeps): Handler {
       }
       // Awaited, unlike the stream: the page may be leaving, and this answer is its last word.
       if (hasSignals) await deps.store.putSession(session);
+      // A first or changed device: a fresh token carries its hash (see stream-core.ts).
+      if (session.signals.visitorId && session.signals.visitorId !== visitorBefore) wantsToken = true;
       if (wantsToken) out.unshift(await tokenFrame(deps.tokens, session));
       return out;
     });

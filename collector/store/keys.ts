@@ -40,7 +40,15 @@ export const keys = {
     tokenUse: (jti: string) => `vakt:jti:{${jti}}`,
     /** A sorted set per identifier: score = attempt time, member = the history entry. */
     history: (kind: IdentifierKind, hash: string) => `vakt:h:{${kind}:${hash}}`,
+    /** A `legit` list entry: a hash with `a` = attempt id and `e` = the entry. */
     list: (list: string, kind: IdentifierKind, hash: string) => `vakt:list:{${list}:${kind}:${hash}}`,
+    /**
+     * The `fraud` list in one slot, so each collector can mirror it: one hash (field `kind:hash`, value
+     * `attemptId atMs`), its version (the id of the change log's last entry) and the change log (a stream).
+     */
+    fraudList: () => "vakt:{graylist}:entries",
+    fraudListVersion: () => "vakt:{graylist}:version",
+    fraudListLog: () => "vakt:{graylist}:log",
     /** The global indexes, all in one slot: attempts (also per site) and sessions by time, open reviews (also per site), expiries, site keys. */
     index: (name: "attempts" | "sessions" | "reviews" | "contact-expiries" | "challenge-expiries" | "sites", siteKey?: string) =>
       siteKey === undefined ? `vakt:{index}:${name}` : `vakt:{index}:${name}:${siteKey}`,

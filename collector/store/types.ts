@@ -76,6 +76,11 @@ export interface ListEntry {
 /** What the rules call a graylist entry: an entry of the `fraud` list. */
 export type GraylistEntry = ListEntry;
 
+/** The `fraud` list (the graylist) read without a round trip: entries as of the moment it was handed out. */
+export interface GraylistView {
+  lookup(ref: IdentifierRef): GraylistEntry | undefined;
+}
+
 export interface IdentifierRef {
   kind: IdentifierKind;
   hash: string;
@@ -157,6 +162,14 @@ export interface Store {
   putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void>;
   /** The list entries for these identifiers on one list, in the same order (undefined where none). */
   listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]>;
+  /**
+   * For a store whose look-ups are round trips: a synchronous view of the `fraud` list that holds
+   * every label acknowledged before the call, so an assess looks up its identifiers and those one hop
+   * away without another round trip. Whatever the call reads is sent at once, with the other reads
+   * issued in the same tick. Resolves to undefined when there is no view now (use listLookup).
+   * Stores whose look-ups are local (LMDB, memory) leave it out.
+   */
+  graylistView?(): Promise<GraylistView | undefined>;
 
   /** Keeps an encrypted contact blob until `expiresAtMs`. */
   putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void>;

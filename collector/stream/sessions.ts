@@ -66,8 +66,9 @@ export async function openSession(store: Store, from: SessionOrigin, log: (line:
   return { session, isNew: true };
 }
 
+/** A token for the session, carrying its device's hash once the script reported one (see token.ts). */
 export async function tokenFrame(tokens: TokenService, session: SessionRecord): Promise<ServerFrame> {
-  const { token } = await tokens.issue(session.siteKey, session.id);
+  const { token } = await tokens.issue(session.siteKey, session.id, session.signals.visitorId);
   return { t: "token", sid: session.id, token, ttlMs: tokens.ttlMs };
 }
 

@@ -96,14 +96,18 @@ export function createStreamCore<Socket>(deps: StreamDeps, transport: StreamTran
       send(socket, { t: "error", code: "malformed_frame", message: "the frame is not valid msgpack" });
       return;
     }
+    const visitorBefore = session.signals.visitorId;
     const outcome = applyFrame(session, decoded, reports);
     countFrame(deps, outcome);
     if (outcome.kind === "refused") send(socket, outcome.frame);
-    else if (outcome.kind === "token") {
+    else if (outcome.kind === "signals") deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
+    // A first or changed device: a fresh token carries its hash, so an assess reads its history at once.
+    const isNewDevice = outcome.kind === "signals" && !!session.signals.visitorId && session.signals.visitorId !== visitorBefore;
+    if (outcome.kind === "token" || isNewDevice) {
       const data = transport.data(socket);
       if (++data.tokensInWindow > MAX_TOKENS_PER_WINDOW) return void (data.isClosed || transport.end(socket, 1008, "too many token requests"));
       sendToken(socket).catch((err: unknown) => deps.log(`stream: could not issue a token: ${String(err)}`));
-    } else if (outcome.kind === "signals") deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
+    }
   };
 
   return {

@@ -3,6 +3,7 @@ import { keys } from "../keys.js";
 import type {
   AttemptRecord,
   ChallengeRecord,
+  GraylistView,
   HistoryEntry,
   IdentifierRef,
   Label,
@@ -15,6 +16,7 @@ import type {
 } from "../types.js";
 import { StoreUnavailableError } from "../unavailable.js";
 import { checkServing, COMMAND_TIMEOUT_MS, createClient, firstReady, type RedisClient, type RedisTarget } from "./connect.js";
+import { fraudField, fraudValue, GraylistMirror, LOG_LENGTH, parseFraudValue } from "./graylist-mirror.js";
 import { historyMember, pack, parseHistoryMember, parseTokenUse, tokenUseValue, unpack } from "./records.js";
 import { defineScripts } from "./scripts.js";
 import { applyPhases, op, type Op } from "./writes.js";
@@ -52,6 +54,7 @@ export class RedisStore implements Store {
   private readonly where: string;
   /** Until the first connection, calls wait for it (up to STARTUP_TIMEOUT_MS) instead of failing at once. */
   private isStarting = true;
+  private readonly graylist: GraylistMirror;
 
   constructor(target: RedisTarget, private readonly options: RedisStoreOptions) {
     this.isCluster = target.cluster !== undefined;
@@ -61,6 +64,16 @@ export class RedisStore implements Store {
     this.started = firstReady(this.client, STARTUP_TIMEOUT_MS, where);
     const settle = () => void (this.isStarting = false);
     this.started.then(settle, settle);
+    this.graylist = new GraylistMirror(
+      {
+        version: () => this.guard(() => this.client.get(keys.redis.fraudListVersion())),
+        size: () => this.guard(() => this.client.hlen(keys.redis.fraudList())),
+        scan: (cursor, count) => this.guard(() => this.client.hscan(keys.redis.fraudList(), cursor, "COUNT", count)),
+        range: (startId, count) => this.guard(() => this.client.xrange(keys.redis.fraudListLog(), startId, "+", "COUNT", count)),
+      },
+      options.log,
+    );
+    this.started.then(() => this.graylist.startLoad(), () => {});
   }
 
   /** Answers within COMMAND_TIMEOUT_MS or throws StoreUnavailableError; `run` goes on in the background if it hangs. */
@@ -252,29 +265,48 @@ export class RedisStore implements Store {
   }
 
   /**
-   * The label first, then each list entry (a hash: `a` = attempt id, `e` = the entry). Removing this
-   * attempt's earlier entries is a server-side check-and-delete per key, so another attempt's entry
-   * put meanwhile by another collector stays. If the writer dies between the two, the label is there
-   * without its list entries; the merchant got no acknowledgement and labels again.
+   * The label first, then the list entries. `legit` entries are one hash per identifier (`a` = attempt
+   * id, `e` = the entry); removing this attempt's earlier ones is a server-side check-and-delete per key,
+   * so another attempt's entry put meanwhile by another collector stays. The `fraud` list changes in one
+   * script on its own slot (see scripts.ts), with its version and change log, for the collectors' mirrors.
+   * If the writer dies between the two, the label is there without its list entries; the merchant got
+   * no acknowledgement and labels again.
    */
   async putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
     const putting = new Set(entries.map((e) => keys.redis.list(e.list, e.kind, e.hash)));
     const lists: Op[] = [];
-    for (const list of ["fraud", "legit"] as const) {
-      for (const { kind, hash } of identifiers) {
-        const key = keys.redis.list(list, kind, hash);
-        if (!putting.has(key)) lists.push(op(key, "dropOwnedEntry", label.attemptId));
-      }
+    for (const { kind, hash } of identifiers) {
+      const key = keys.redis.list("legit", kind, hash);
+      if (!putting.has(key)) lists.push(op(key, "dropOwnedEntry", label.attemptId));
     }
-    for (const entry of entries) lists.push(op(keys.redis.list(entry.list, entry.kind, entry.hash), "hset", "a", entry.attemptId, "e", pack(entry)));
+    const fraudPuts: string[] = [];
+    for (const entry of entries) {
+      if (entry.list === "fraud") fraudPuts.push(fraudField(entry.kind, entry.hash), fraudValue(entry.attemptId, entry.atMs));
+      else lists.push(op(keys.redis.list(entry.list, entry.kind, entry.hash), "hset", "a", entry.attemptId, "e", pack(entry)));
+    }
+    const fraudDrops = identifiers.filter(({ kind, hash }) => !putting.has(keys.redis.list("fraud", kind, hash))).map(({ kind, hash }) => fraudField(kind, hash));
+    if (fraudPuts.length + fraudDrops.length > 0) {
+      lists.push(
+        op(keys.redis.fraudList(), "putFraudEntries", keys.redis.fraudListVersion(), keys.redis.fraudListLog(), label.attemptId, LOG_LENGTH, fraudDrops.length, ...fraudDrops, ...fraudPuts),
+      );
+    }
     await this.write([[op(keys.redis.label(label.attemptId), "set", pack(label))], lists]);
   }
 
   async listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
     if (refs.length === 0) return [];
+    if (list === "fraud") {
+      const fields = refs.map(({ kind, hash }) => fraudField(kind, hash));
+      return this.guard(async () => (await this.client.hmget(keys.redis.fraudList(), ...fields)).map((value, i) => parseFraudValue(refs[i]!, value)));
+    }
     return this.guard(() =>
       Promise.all(refs.map(async ({ kind, hash }) => unpack<ListEntry>(await this.client.hgetBuffer(keys.redis.list(list, kind, hash), "e")))),
     );
+  }
+
+  /** The collector's mirror of the `fraud` list, brought up to the version read now (see GraylistMirror). */
+  async graylistView(): Promise<GraylistView | undefined> {
+    return this.graylist.viewAt(await this.guard(() => this.client.get(keys.redis.fraudListVersion())));
   }
 
   async putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void> {
