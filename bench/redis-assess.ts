@@ -71,10 +71,13 @@ async function run(collectors: RunningCollector[], from: number, count: number, 
   return latencies;
 }
 
-async function tokenFrom(collector: RunningCollector): Promise<string> {
+/** A token as a page holds it at checkout: the fresh one the collector sends once the fingerprint (visitor id) arrived. */
+async function tokenFrom(collector: RunningCollector, visitorId: string): Promise<string> {
   const client = await StreamClient.connect(collector.url, SITE.siteKey, SITE.origins[0]!);
   try {
-    return (await client.next("token")).token;
+    await client.next("token");
+    client.send({ t: "signals", d: { visitorId } });
+    return (await client.next("token", 1)).token;
   } finally {
     client.close();
   }
@@ -133,7 +136,7 @@ try {
   const plain = await counters();
   // Tokens from sessions opened on the other collector than the one that assesses them.
   const tokens: string[] = [];
-  for (let i = 0; i < SAMPLE; i++) tokens.push(await tokenFrom(collectors[(PRIOR + SAMPLE + i + 1) % collectors.length]!));
+  for (let i = 0; i < SAMPLE; i++) tokens.push(await tokenFrom(collectors[(PRIOR + SAMPLE + i + 1) % collectors.length]!, `visitor${((PRIOR + SAMPLE + i) * 7919) % 3000}`));
   await resetStats(ports);
   await run(collectors, PRIOR + SAMPLE, SAMPLE, 1, tokens);
   const tokened = await counters();

@@ -19,7 +19,7 @@ import { checkServing, COMMAND_TIMEOUT_MS, createClient, firstReady, type RedisC
 import { fraudField, fraudValue, GraylistMirror, LOG_LENGTH, parseFraudValue } from "./graylist-mirror.js";
 import { historyMember, pack, parseHistoryMember, parseTokenUse, tokenUseValue, unpack } from "./records.js";
 import { defineScripts } from "./scripts.js";
-import { applyPhases, op, type Op } from "./writes.js";
+import { applyPhases, op, TickWrites, type Op } from "./writes.js";
 
 export interface RedisStoreOptions {
   /** Records expire this long after their time (plus a day's grace: the retention sweep normally deletes them first). */
@@ -55,12 +55,14 @@ export class RedisStore implements Store {
   /** Until the first connection, calls wait for it (up to STARTUP_TIMEOUT_MS) instead of failing at once. */
   private isStarting = true;
   private readonly graylist: GraylistMirror;
+  private readonly tickWrites: TickWrites;
 
   constructor(target: RedisTarget, private readonly options: RedisStoreOptions) {
     this.isCluster = target.cluster !== undefined;
     const where = (this.where = target.url ?? target.cluster!.join(","));
     this.client = createClient(target, (event, detail) => (event === "error" ? this.markDown(detail) : this.probeRecovery()));
     defineScripts(this.client);
+    this.tickWrites = new TickWrites(this.client);
     this.started = firstReady(this.client, STARTUP_TIMEOUT_MS, where);
     const settle = () => void (this.isStarting = false);
     this.started.then(settle, settle);
@@ -121,8 +123,9 @@ export class RedisStore implements Store {
     void this.isAvailable();
   }
 
+  /** One server: the phases in one MULTI, with the other writes of the same tick. A cluster: see applyPhases. */
   private write(phases: Op[][], timeoutMs?: number): Promise<unknown[]> {
-    return this.guard(() => applyPhases(this.client, this.isCluster, phases), timeoutMs);
+    return this.guard(() => (this.isCluster ? applyPhases(this.client, true, phases) : this.tickWrites.apply(phases.flat())), timeoutMs);
   }
 
   private expiresAt(tsMs: number): number {

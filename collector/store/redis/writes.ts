@@ -52,3 +52,43 @@ async function exec(client: RedisClient, ops: Op[]): Promise<unknown[]> {
     return value;
   });
 }
+
+/**
+ * On one server, the writes issued in one tick travel as one MULTI: one round trip, e.g. for an
+ * attempt and its contact blob, recorded side by side. Each write still resolves with its own
+ * replies, or fails with its own first error; all of them are acknowledged together.
+ */
+export class TickWrites {
+  private queued: { ops: Op[]; resolve: (replies: unknown[]) => void; reject: (err: unknown) => void }[] = [];
+
+  constructor(private readonly client: RedisClient) {}
+
+  apply(ops: Op[]): Promise<unknown[]> {
+    if (ops.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      if (this.queued.push({ ops, resolve, reject }) === 1) queueMicrotask(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queued;
+    this.queued = [];
+    const commands = batch.flatMap((write) => write.ops.map((o) => o.command as unknown as string[]));
+    this.client
+      .multi(commands)
+      .exec()
+      .then(
+        (replies) => {
+          if (replies === null) throw new Error("redis discarded the transaction");
+          let at = 0;
+          for (const write of batch) {
+            const own = replies.slice(at, (at += write.ops.length));
+            const failed = own.find(([err]) => err);
+            if (failed) write.reject(failed[0]);
+            else write.resolve(own.map(([, value]) => value));
+          }
+        },
+      )
+      .catch((err: unknown) => batch.forEach((write) => write.reject(err)));
+  }
+}
