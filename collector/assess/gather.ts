@@ -70,7 +70,13 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
   for (const ref of own) if (round.sinceMs !== sinceMs || !round.read.has(refKey(ref))) unread[ref.kind] = ref.hash;
   const rounds = [round];
   if (Object.keys(unread).length > 0) rounds.unshift(await readRound(store, unread, sinceMs, false));
-  const found = <T>(pick: (r: Round) => T | undefined) => rounds.map(pick).find((value) => value !== undefined);
+  const found = <T>(pick: (r: Round) => T | undefined): T | undefined => {
+    for (const r of rounds) {
+      const value = pick(r);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
   const view = round.view;
 
   const history: Gathered["history"] = {};
@@ -83,7 +89,10 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
     history[ref.kind] = read.history;
     if ("graylisted" in read) direct[i] = read.graylisted;
     else if (view) direct[i] = view.lookup(ref);
-    else directRefs.push(ref), directAt.push(i);
+    else {
+      directRefs.push(ref);
+      directAt.push(i);
+    }
   });
   const isTrusted = own.some((ref) => isTrustKind(ref.kind) && found((r) => r.trusted.get(refKey(ref))) !== undefined);
 

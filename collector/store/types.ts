@@ -76,7 +76,7 @@ export interface ListEntry {
 /** What the rules call a graylist entry: an entry of the `fraud` list. */
 export type GraylistEntry = ListEntry;
 
-/** The `fraud` list (the graylist) read without a round trip: entries as of the moment it was handed out. */
+/** The `fraud` list (the graylist) read without a round trip: at least every entry there was when it was handed out. */
 export interface GraylistView {
   lookup(ref: IdentifierRef): GraylistEntry | undefined;
 }

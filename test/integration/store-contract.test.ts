@@ -15,6 +15,8 @@ interface Implementation {
   teardown?(): Promise<void>;
   /** A fresh, empty store for one test. */
   make(): Promise<{ store: Store; cleanup(): void }>;
+  /** Another store on the data of the last one made, as a second collector has; stores that cannot be shared leave it out. */
+  sibling?(): Store;
 }
 
 let redis: RedisServer | undefined;
@@ -35,6 +37,7 @@ const IMPLEMENTATIONS: [string, Implementation][] = [
         await flushAll([redis!.port]);
         return { store: new RedisStore({ url: redis!.url }, { retentionMs: RETENTION_MS }), cleanup() {} };
       },
+      sibling: () => new RedisStore({ url: redis!.url }, { retentionMs: RETENTION_MS }),
     },
   ],
   [
@@ -46,6 +49,7 @@ const IMPLEMENTATIONS: [string, Implementation][] = [
         await flushAll(cluster!.nodes.map((n) => n.port));
         return { store: new RedisStore({ cluster: cluster!.urls }, { retentionMs: RETENTION_MS }), cleanup() {} };
       },
+      sibling: () => new RedisStore({ cluster: cluster!.urls }, { retentionMs: RETENTION_MS }),
     },
   ],
 ];
@@ -53,6 +57,16 @@ const IMPLEMENTATIONS: [string, Implementation][] = [
 function lmdb(durable: boolean) {
   const dir = mkdtempSync(join(tmpdir(), "vakt-contract-"));
   return { store: new LmdbStore(dir, { durable }), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Waits until a store with a graylist view has one (it loads the list in the background after the start). */
+async function readyView(store: Store): Promise<void> {
+  if (!store.graylistView) return;
+  const deadline = Date.now() + 5000;
+  while (!(await store.graylistView())) {
+    if (Date.now() > deadline) throw new Error("no graylist view within 5 s");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** A recent hour: the Redis store expires records by the wall clock, so test times stay near it. */
@@ -121,6 +135,32 @@ describe.each(IMPLEMENTATIONS)("store contract: %s", (_name, implementation) => 
     await store.putLabel({ attemptId: b.id, label: "fraud", atMs: T0 }, ref, [{ ...ref[0]!, list: "fraud", attemptId: b.id, atMs: T0 }]);
     await store.putLabel({ attemptId: a.id, label: "legit", atMs: T0 }, ref, []);
     expect((await store.listLookup("fraud", ref))[0]?.attemptId).toBe(b.id);
+  });
+
+  it("shows a fraud label acknowledged through another collector to this one's next look-up, in its graylist view too", async () => {
+    const other = implementation.sibling?.() ?? store;
+    try {
+      const a = attempt(T0, { phone: "p1", email: "e1" });
+      const b = attempt(T0 + 1, { phone: "p1" });
+      const refs = [{ kind: "phone" as const, hash: "p1" }, { kind: "email" as const, hash: "e1" }];
+      await readyView(store);
+      await other.putLabel({ attemptId: a.id, label: "fraud", atMs: T0 }, refs, refs.map((r) => ({ ...r, list: "fraud", attemptId: a.id, atMs: T0 })));
+      const entry = { list: "fraud", kind: "phone", hash: "p1", attemptId: a.id, atMs: T0 };
+      expect((await store.listLookup("fraud", refs))[0]).toEqual(entry);
+      const view = await store.graylistView?.();
+      if (store.graylistView) expect(refs.map((r) => view!.lookup(r)?.attemptId)).toEqual([a.id, a.id]);
+      if (view) expect(view.lookup(refs[0]!)).toEqual(entry);
+
+      // Another attempt takes over the phone; relabelling the first legit clears only what it put there.
+      await other.putLabel({ attemptId: b.id, label: "fraud", atMs: T0 + 1 }, [refs[0]!], [{ ...refs[0]!, list: "fraud", attemptId: b.id, atMs: T0 + 1 }]);
+      await other.putLabel({ attemptId: a.id, label: "legit", atMs: T0 + 2 }, refs, [{ ...refs[1]!, list: "legit", attemptId: a.id, atMs: T0 + 2 }]);
+      expect((await store.listLookup("fraud", refs)).map((e) => e?.attemptId)).toEqual([b.id, undefined]);
+      const after = await store.graylistView?.();
+      if (store.graylistView) expect(refs.map((r) => after!.lookup(r)?.attemptId)).toEqual([b.id, undefined]);
+      expect((await store.listLookup("legit", refs)).map((e) => e?.attemptId)).toEqual([undefined, a.id]);
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 
   it("lists attempts by time and site, and purges old attempts with their index entries and sessions", async () => {

@@ -2,9 +2,10 @@ import type { IdentifierKind } from "../../identity/normalise.js";
 import type { GraylistEntry, GraylistView, IdentifierRef } from "../types.js";
 
 /**
- * At most this many entries are mirrored (about 100 MB of the collector's heap at the most; see
- * docs/deploy.md). A larger `fraud` list is not mirrored: assesses look it up in Redis again, one
- * more round trip each, and the size is checked again every OFF_RECHECK_MS.
+ * At most this many entries are mirrored: about 140 bytes of the collector's heap each, so 70 MB at
+ * the most (a fraud label lists up to nine identifiers: some 55,000 fraud labels). A larger `fraud`
+ * list is not mirrored: assesses look it up in Redis again, one more round trip each, and the size is
+ * checked again every OFF_RECHECK_MS. See docs/deploy.md.
  */
 export const MAX_MIRRORED_ENTRIES = 500_000;
 /** Log entries Redis keeps (about; trimmed with `~`): a collector further behind reloads the whole list. */
@@ -47,17 +48,19 @@ export function parseFraudValue(ref: IdentifierRef, value: string | null | undef
  */
 export class GraylistMirror {
   private entries = new Map<string, string>();
+  /** A view of `entries`: one handed out keeps its map when a load replaces it, so it never loses an entry. */
+  private view = viewOf(this.entries);
   /** The version the entries are at (null: no label yet); meaningful once `isReady`. */
   private versionId: string | null = null;
   private isReady = false;
   private offSinceMs: number | undefined;
   /** A load or a catch-up in progress: one at a time. */
   private updating: Promise<void> | undefined;
-  private readonly view: GraylistView = { lookup: (ref) => parseFraudValue(ref, this.entries.get(fraudField(ref.kind, ref.hash))) };
 
   constructor(
     private readonly source: GraylistSource,
     private readonly log?: (line: string) => void,
+    private readonly maxEntries = MAX_MIRRORED_ENTRIES,
   ) {}
 
   /** A view holding everything up to `version` (read by the caller just now), or undefined (see the class). */
@@ -67,6 +70,9 @@ export class GraylistMirror {
       return undefined;
     }
     if (version === this.versionId) return this.view;
+    // The list is gone (flushed): load it again. A version behind the mirror's is another assess having
+    // caught up first; one rolled back by a Redis restart shows as a gap at the next label.
+    if (version === null) this.isReady = false;
     // Catch up at most twice: the first catch-up may have started before `version` was read.
     for (let i = 0; i < 2 && this.isReady && !isAtOrAfter(this.versionId, version); i++) await this.update(() => this.catchUp());
     if (this.isReady) return this.view;
@@ -93,7 +99,8 @@ export class GraylistMirror {
 
   private async load(): Promise<void> {
     this.isReady = false;
-    if ((await this.source.size()) > MAX_MIRRORED_ENTRIES) return this.turnOff();
+    this.replaceEntries(new Map());
+    if ((await this.source.size()) > this.maxEntries) return this.turnOff();
     // Entries changed during the scan are set right by the log entries after `version`, applied in order.
     const version = await this.source.version();
     const entries = new Map<string, string>();
@@ -101,10 +108,10 @@ export class GraylistMirror {
     do {
       const [next, pairs] = await this.source.scan(cursor, SCAN_COUNT);
       for (let i = 0; i + 1 < pairs.length; i += 2) entries.set(pairs[i]!, pairs[i + 1]!);
-      if (entries.size > MAX_MIRRORED_ENTRIES) return this.turnOff();
+      if (entries.size > this.maxEntries) return this.turnOff();
       cursor = next;
     } while (cursor !== "0");
-    this.entries = entries;
+    this.replaceEntries(entries);
     this.versionId = version;
     this.offSinceMs = undefined;
     if (await this.applyLog()) this.isReady = true;
@@ -128,7 +135,7 @@ export class GraylistMirror {
         }
         this.versionId = id;
       }
-      if (this.entries.size > MAX_MIRRORED_ENTRIES) {
+      if (this.entries.size > this.maxEntries) {
         this.turnOff();
         return false;
       }
@@ -137,11 +144,20 @@ export class GraylistMirror {
   }
 
   private turnOff(): void {
-    if (this.offSinceMs === undefined) this.log?.(`store: the graylist has more than ${MAX_MIRRORED_ENTRIES} entries; it is looked up in Redis instead of mirrored`);
+    if (this.offSinceMs === undefined) this.log?.(`store: the graylist has more than ${this.maxEntries} entries; it is looked up in Redis instead of mirrored`);
     this.offSinceMs = Date.now();
     this.isReady = false;
-    this.entries = new Map();
+    this.replaceEntries(new Map());
   }
+
+  private replaceEntries(entries: Map<string, string>): void {
+    this.entries = entries;
+    this.view = viewOf(entries);
+  }
+}
+
+function viewOf(entries: Map<string, string>): GraylistView {
+  return { lookup: (ref) => parseFraudValue(ref, entries.get(fraudField(ref.kind, ref.hash))) };
 }
 
 /** The smallest stream id after `id` (`ms-seq`). */
