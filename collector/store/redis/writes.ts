@@ -56,7 +56,9 @@ async function exec(client: RedisClient, ops: Op[]): Promise<unknown[]> {
 /**
  * On one server, the writes issued in one tick travel as one MULTI: one round trip, e.g. for an
  * attempt and its contact blob, recorded side by side. Each write still resolves with its own
- * replies, or fails with its own first error; all of them are acknowledged together.
+ * replies, or fails with its own first error; all of them are acknowledged together. (A command
+ * Redis refuses to queue would abort them all; every command here is built by the store, not taken
+ * from input.)
  */
 export class TickWrites {
   private queued: { ops: Op[]; resolve: (replies: unknown[]) => void; reject: (err: unknown) => void }[] = [];
