@@ -22,15 +22,12 @@ export interface Gathered {
 /** What one round of reads brought for some identifiers. */
 export interface Round {
   sinceMs: number;
-  /** Per `kind:hash`: its history, and its graylist entry when the round looked it up (stores without a view). */
-  read: Map<string, { history: HistoryEntry[]; graylisted?: GraylistEntry | undefined }>;
-  /** Per `kind:hash` of a customer or e-mail: its `legit` entry. */
-  trusted: Map<string, ListEntry | undefined>;
+  /** Per kind: the identifier read, its history, and its graylist entry when the round looked it up (stores without a view). */
+  read: Partial<Record<IdentifierKind, { hash: string; history: HistoryEntry[]; graylisted?: GraylistEntry | undefined; trusted?: ListEntry | undefined }>>;
   /** The store's graylist view, when the round asked for it and the store had one. */
   view?: GraylistView | undefined;
 }
 
-const refKey = ({ kind, hash }: IdentifierRef) => `${kind}:${hash}`;
 const isTrustKind = (kind: IdentifierKind) => kind === "customer" || kind === "email";
 
 /**
@@ -49,9 +46,12 @@ export function readRound(store: Store, ids: IdentifierHashes, sinceMs: number, 
     store.listLookup("legit", trustRefs),
     hasView && withView ? store.graylistView!() : undefined,
   ]).then(([histories, direct, trusted, view]) => {
-    const read: Round["read"] = new Map();
-    refs.forEach((ref, i) => read.set(refKey(ref), direct ? { history: histories[i]!, graylisted: direct[i] } : { history: histories[i]! }));
-    return { sinceMs, read, trusted: new Map(trustRefs.map((ref, i) => [refKey(ref), trusted[i]])), view };
+    const read: Round["read"] = {};
+    refs.forEach(({ kind, hash }, i) => {
+      read[kind] = direct ? { hash, history: histories[i]!, graylisted: direct[i] } : { hash, history: histories[i]! };
+    });
+    trustRefs.forEach(({ kind }, i) => (read[kind]!.trusted = trusted[i]));
+    return { sinceMs, read, view };
   });
 }
 
@@ -66,17 +66,10 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
   const present = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined);
   const own: IdentifierRef[] = present.map((kind) => ({ kind, hash: ids[kind]! }));
   const round = await (first ?? readRound(store, ids, sinceMs));
-  const unread: IdentifierHashes = {};
-  for (const ref of own) if (round.sinceMs !== sinceMs || !round.read.has(refKey(ref))) unread[ref.kind] = ref.hash;
-  const rounds = [round];
-  if (Object.keys(unread).length > 0) rounds.unshift(await readRound(store, unread, sinceMs, false));
-  const found = <T>(pick: (r: Round) => T | undefined): T | undefined => {
-    for (const r of rounds) {
-      const value = pick(r);
-      if (value !== undefined) return value;
-    }
-    return undefined;
-  };
+  const isRead = ({ kind, hash }: IdentifierRef) => round.sinceMs === sinceMs && round.read[kind]?.hash === hash;
+  let unread: IdentifierHashes | undefined;
+  for (const ref of own) if (!isRead(ref)) (unread ??= {})[ref.kind] = ref.hash;
+  const second = unread && (await readRound(store, unread, sinceMs, false));
   const view = round.view;
 
   const history: Gathered["history"] = {};
@@ -84,9 +77,11 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
   /** Own identifiers whose graylist entry is still to be looked up (a store with a view that had none to give). */
   const directRefs: IdentifierRef[] = [];
   const directAt: number[] = [];
+  let isTrusted = false;
   own.forEach((ref, i) => {
-    const read = found((r) => r.read.get(refKey(ref)))!;
+    const read = isRead(ref) ? round.read[ref.kind]! : second!.read[ref.kind]!;
     history[ref.kind] = read.history;
+    if (read.trusted) isTrusted = true;
     if ("graylisted" in read) direct[i] = read.graylisted;
     else if (view) direct[i] = view.lookup(ref);
     else {
@@ -94,11 +89,10 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
       directAt.push(i);
     }
   });
-  const isTrusted = own.some((ref) => isTrustKind(ref.kind) && found((r) => r.trusted.get(refKey(ref))) !== undefined);
 
   const hopRefs: IdentifierRef[] = [];
   const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
-  const seen = new Set(own.map(refKey));
+  const seen = new Set(own.map(({ kind, hash }) => `${kind}:${hash}`));
   for (const kind of present) {
     if (!HOP_KINDS.has(kind)) continue;
     const entries = history[kind]!;
