@@ -22,7 +22,10 @@ export interface Gathered {
 /** What one round of reads brought for some identifiers. */
 export interface Round {
   sinceMs: number;
-  /** Per kind: the identifier read, its history, and its graylist entry when the round looked it up (stores without a view). */
+  /**
+   * Per kind: the identifier read, its history, its graylist entry when the round looked it up (stores
+   * without a view), and for a customer or e-mail its `legit` entry.
+   */
   read: Partial<Record<IdentifierKind, { hash: string; history: HistoryEntry[]; graylisted?: GraylistEntry | undefined; trusted?: ListEntry | undefined }>>;
   /** The store's graylist view, when the round asked for it and the store had one. */
   view?: GraylistView | undefined;
