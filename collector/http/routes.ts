@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Assessor } from "../assess/assessor.js";
 import type { LiveRules } from "../live-rules.js";
 import type { Metrics } from "../metrics.js";
-import { assessRequestSchema } from "../assess/request.js";
+import { assessRequestSchema, readAssessRequest } from "../assess/request.js";
 import { HttpError } from "../errors.js";
 import type { Labeler } from "../labels.js";
 import type { Store } from "../store/types.js";
@@ -41,7 +41,7 @@ export function jwks(deps: RouteDeps): Handler {
 export function assess(deps: RouteDeps): Handler {
   return async (req, readBody) => {
     const site = deps.secrets.authenticate(req);
-    const request = parseBody(assessRequestSchema, await readJson(req, readBody));
+    const request = parseBody(assessRequestSchema, await readJson(req, readBody), readAssessRequest);
     const answer = await deps.assessor.assess(deps.rules.get(site.siteKey)!, request);
     return json(200, answer);
   };
