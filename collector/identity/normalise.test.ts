@@ -101,6 +101,17 @@ describe("normaliseName", () => {
     expect(normaliseName("  BERG anna. ")).toBe(canonical);
   });
 
+  it("folds every character as Unicode's compatibility decomposition, accent removal and lower case do", () => {
+    const reference = (raw: string) => {
+      const words = raw.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").filter(Boolean).sort();
+      return words.length > 0 ? words.join(" ") : undefined;
+    };
+    for (let code = 0; code < 0x600; code++) {
+      const char = String.fromCharCode(code);
+      for (const raw of [`Anna${char}Berg`, `${char}${char}x`, ` ${char}`, `\u00c5${char}\u0301`]) expect(normaliseName(raw)).toBe(reference(raw));
+    }
+  });
+
   it("removes accents, so Åsa and Asa are one name", () => {
     expect(normaliseName("Åsa")).toBe(normaliseName("Asa"));
     expect(normaliseName("Änna Berg")).toBe(normaliseName("Anna Berg"));

@@ -101,11 +101,44 @@ export function normaliseCard(payment: { cardBin?: string; cardLast4?: string })
   return payment.cardBin && payment.cardLast4 ? `${payment.cardBin}:${payment.cardLast4}` : undefined;
 }
 
+/** Accents and case folded, every run of other than letters and digits one space, no space at either end. */
 function foldText(raw: string): string {
+  let folded = "";
+  let isSpacePending = false;
+  for (let i = 0; i < raw.length; i++) {
+    const mapped = FOLDED_CHARS[raw.charCodeAt(i)];
+    if (mapped === undefined) return foldTextSlowly(raw);
+    if (mapped === "") {
+      isSpacePending = true;
+    } else {
+      if (isSpacePending && folded !== "") folded += " ";
+      isSpacePending = false;
+      folded += mapped;
+    }
+  }
+  return folded;
+}
+
+function foldTextSlowly(raw: string): string {
   return raw
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
+}
+
+/**
+ * foldTextSlowly per character, for Latin script (below U+0250), which names and addresses are nearly
+ * always written in: "" for a character that is not a letter or digit, else its folded text. Only
+ * characters that fold to letters and digits alone are listed (a few fold to a mix, e.g. ½); text
+ * with any other character takes the slow way. Normalising, dropping marks and lower-casing act on
+ * each character alone for these, so folding character by character gives the same text.
+ */
+const FOLDED_CHARS: (string | undefined)[] = [];
+for (let code = 0; code < 0x250; code++) {
+  const char = String.fromCharCode(code);
+  const folded = char.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+  if (/^[\p{L}\p{N}]+$/u.test(folded)) FOLDED_CHARS[code] = folded;
+  else if (!/[\p{L}\p{N}]/u.test(folded)) FOLDED_CHARS[code] = "";
 }
