@@ -9,7 +9,7 @@ export interface Sign {
 
 /** Letters with their accents removed (ę → e, ö → o), so vowels are vowels in any Latin-script name. */
 function plainLetters(text: string): string {
-  return text.normalize("NFKD").replace(/\p{M}+/gu, "");
+  return /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKD").replace(/\p{M}+/gu, "");
 }
 
 /** 8 digits that read as a date (19870512 or 12051987): people put their birthday in addresses. */
@@ -28,10 +28,21 @@ function isMemorable(digits: string): boolean {
   return steps.size === 1 && (steps.has(1) || steps.has(9));
 }
 
+/** How often the token changes between digits and other characters. */
 function switches(token: string): number {
   let count = 0;
-  for (let i = 1; i < token.length; i++) if (/\d/.test(token[i]!) !== /\d/.test(token[i - 1]!)) count++;
+  let wasDigit = isDigitAt(token, 0);
+  for (let i = 1; i < token.length; i++) {
+    const isDigit = isDigitAt(token, i);
+    if (isDigit !== wasDigit) count++;
+    wasDigit = isDigit;
+  }
   return count;
+}
+
+function isDigitAt(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 48 && code <= 57;
 }
 
 function entropyBits(text: string): number {
@@ -64,8 +75,15 @@ export function generatedSigns(localPart: string): Sign[] {
   const hex = tokens.find((t) => t.length >= 12 && isHex(t)) ?? (compact.length >= 16 && isHex(compact) ? compact : undefined);
   if (hex !== undefined) signs.push({ points: hex.length >= 16 ? 4 : 3, text: `a ${hex.length}-character hex string` });
 
-  const mixed = tokens.reduce((best, t) => (switches(t) > switches(best) ? t : best), "");
-  const mixedCount = switches(mixed);
+  const switchCounts = tokens.map(switches);
+  let mixed = "";
+  let mixedCount = 0;
+  switchCounts.forEach((count, i) => {
+    if (count > mixedCount) {
+      mixed = tokens[i]!;
+      mixedCount = count;
+    }
+  });
   if (mixedCount >= 4 && hex === undefined) {
     signs.push({ points: mixedCount >= 7 ? 3 : mixedCount >= 5 ? 2 : 1, text: `letters and digits alternate ${mixedCount} times in ${mixed.length} characters` });
   }
@@ -75,7 +93,7 @@ export function generatedSigns(localPart: string): Sign[] {
     if (run !== "" && !isMemorable(run)) signs.push({ points: 2, text: `a run of ${run.length} random-looking digits` });
   }
 
-  for (const token of tokens) {
+  for (const [i, token] of tokens.entries()) {
     for (const letters of token.match(/[a-z]+/g) ?? []) {
       if (letters.length >= 6 && !/[aeiouy]/.test(letters)) {
         signs.push({ points: 2, text: `${letters.length} letters without a vowel` });
@@ -85,7 +103,7 @@ export function generatedSigns(localPart: string): Sign[] {
       if (cluster.length >= 6) signs.push({ points: cluster.length >= 8 ? 2 : 1, text: `${cluster.length} consonants in a row` });
     }
     // Letters, then digits, then letters again at least: a name with a year ("hertzsprung1976") does not count.
-    if (token.length >= 12 && switches(token) >= 2 && hex === undefined) {
+    if (token.length >= 12 && switchCounts[i]! >= 2 && hex === undefined) {
       const bits = entropyBits(token);
       if (bits >= 0.88 * Math.log2(token.length)) signs.push({ points: 1, text: `hardly a character repeats in ${token.length} characters` });
     }
