@@ -60,17 +60,4 @@ describe("IdentifierHasher", () => {
     const long = "x".repeat(3000) + "åäö";
     expect(new IdentifierHasher(key).hash("name", long)).toBe(createHmac("sha256", key).update(`name:${long}`).digest().subarray(0, 16).toString("base64url"));
   });
-
-  it("matches createHmac for every message length across SHA-256's block boundaries, keys of 32 to 64 bytes and non-ASCII text", () => {
-    for (const keyLength of [32, 33, 48, 63, 64]) {
-      const key = Buffer.from(Array.from({ length: keyLength }, (_, i) => (i * 37 + keyLength) & 255));
-      const hasher = new IdentifierHasher(key);
-      for (let length = 0; length <= 200; length++) {
-        for (const value of ["a".repeat(length), "å".repeat(length), `${"x".repeat(length)}\u{1f600}`, "\ud800".repeat(Math.min(length, 3))]) {
-          const expected = createHmac("sha256", key).update(`email:${value}`).digest().subarray(0, 16).toString("base64url");
-          expect(hasher.hash("email", value)).toBe(expected);
-        }
-      }
-    }
-  });
 });
