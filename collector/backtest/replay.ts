@@ -1,14 +1,13 @@
-import { Assessor, type SiteRules } from "../assess/assessor.js";
-import { prepareRuleset } from "../engine.js";
-import { IdentifierHasher } from "../identity/hash.js";
-import type { IdentifierKind } from "../identity/normalise.js";
+import { gather } from "../assess/gather.js";
+import { identifierHashes } from "../assess/identities.js";
+import { evaluate, lookbackMs, prepareRuleset } from "../engine.js";
 import { Labeler } from "../labels.js";
 import type { Decision } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
-import { MemoryStore } from "../store/memory/memory-store.js";
+import type { RuleContext } from "../rules/types.js";
 import type { Label } from "../store/types.js";
-import { TokenService } from "../token.js";
 import type { BacktestAttempt } from "./input.js";
+import { ReplayStore } from "./replay-store.js";
 
 const SITE_KEY = "backtest";
 /** Backtests look back as far as the data goes; retention does not apply to a replay. */
@@ -51,46 +50,25 @@ export interface ReplayResult {
   attemptsPerSecond: number;
 }
 
-interface PendingLabel {
-  dueMs: number;
-  attemptId: string;
-  label: Label;
-}
-
 interface Tally {
   stats: RulesetStats;
   labelledHits: Record<string, { fraud: number; legit: number }>;
 }
 
 /**
- * In a throw-away replay store nothing is persisted or shared, so each distinct normalised value of a
- * kind gets a short key of its own (a counter) instead of a keyed hash: equal values match exactly as
- * their hashes would, without an HMAC per identifier, and the store compares one short string.
- */
-class ReplayKeys extends IdentifierHasher {
-  private readonly keys = new Map<IdentifierKind, Map<string, string>>();
-  private next = 0;
-
-  constructor() {
-    super(Buffer.alloc(32));
-  }
-
-  override hash(kind: IdentifierKind, normalisedValue: string): string {
-    let byValue = this.keys.get(kind);
-    if (byValue === undefined) this.keys.set(kind, (byValue = new Map()));
-    let key = byValue.get(normalisedValue);
-    if (key === undefined) byValue.set(normalisedValue, (key = (this.next++).toString(36)));
-    return key;
-  }
-}
-
-/**
- * Replays attempts in time order through the assess path on a fresh in-memory store, so every
- * attempt is matched only against earlier ones. A label becomes known `labelDelayMs` after its
- * attempt, as it would have been learnt.
+ * Replays attempts in time order through the assess path on a fresh replay store, so every attempt is
+ * matched only against earlier ones. A label becomes known `labelDelayMs` after its attempt, as it
+ * would have been learnt.
  *
- * The candidate decides and the baseline runs beside it as a shadow ruleset, as a challenger does on
- * live traffic: what the store holds (identifiers, times, labels from the input) does not depend on
+ * Each attempt goes through what `Assessor.assessAttempt` does before it answers, with the same code:
+ * `identifierHashes`, `gather` (histories, graylist, hops, trust) and the engine's `evaluate` of each
+ * ruleset on one context; labels go through `Labeler`. Left out is what only a live answer needs (the
+ * answer, a record with links and matrices, a device summary, a random id), and the replay store keeps
+ * only what these reads read back (see ReplayStore). `replay.test.ts` checks the result against the
+ * assessor's on generated traffic.
+ *
+ * The candidate decides and the baseline is evaluated beside it on the same context, as a shadow
+ * ruleset is live: what the store holds (identifiers, times, labels from the input) does not depend on
  * any decision, so both rulesets see exactly the history they would see on stores of their own, and
  * each attempt's identifiers are normalised, read and recorded once for both.
  */
@@ -103,59 +81,67 @@ export async function replay(
   const { candidate, baseline } = options;
   prepareRuleset(candidate.ruleset);
   if (baseline) prepareRuleset(baseline.ruleset);
-  const store = new MemoryStore();
-  try {
-    const tokens = await TokenService.open(store, { issuer: "backtest", ttlSeconds: 600 });
-    const assessor = new Assessor({ store, tokens, hasher: new ReplayKeys(), retentionMs: REPLAY_RETENTION_MS, enforceBudgets: false });
-    const labeler = new Labeler(store);
-    const site: SiteRules = { siteKey: SITE_KEY, live: candidate, shadow: baseline ? [baseline] : [] };
-    const tallies = [newTally(candidate.name), ...(baseline ? [newTally(baseline.name)] : [])];
-    const pending: PendingLabel[] = [];
-    const changes: Change[] = [];
-    const started = performance.now();
-    for (let i = 0; i < attempts.length; i++) {
-      const attempt = attempts[i]!;
-      while (pending.length > 0 && pending[0]!.dueMs <= attempt.tsMs) {
-        const due = pending.shift()!;
-        await labeler.label(SITE_KEY, { attempt: due.attemptId }, due.label);
-      }
-      // The input carries no risk token: every attempt is taken as having come through the script.
-      const answer = await assessor.assessAttempt(site, {
-        order: attempt.order,
-        tokenStatus: "valid",
-        nowMs: attempt.tsMs,
-        ...(attempt.ip === undefined ? {} : { ip: attempt.ip }),
-        ...(attempt.deviceId === undefined ? {} : { deviceId: attempt.deviceId }),
-        ...(attempt.signals === undefined ? {} : { signals: attempt.signals }),
-      });
-      if (attempt.label) insertByDue(pending, { dueMs: attempt.tsMs + labelDelayMs, attemptId: answer.id, label: attempt.label });
-      tally(tallies[0]!, attempt.label, answer.decision, answer.reasons);
-      if (baseline) {
-        // The shadow's reasons (one per rule that gave a severity) are kept with the recorded attempt.
-        const record = await store.getAttempt(answer.id);
-        const decision = answer.shadow[0]!.decision;
-        tally(tallies[1]!, attempt.label, decision, record!.shadowMatrix![0]!.reasons);
-        if (decision !== answer.decision) {
-          changes.push({ line: attempt.line, orderId: attempt.order.id, ts: new Date(attempt.tsMs).toISOString(), label: attempt.label, baseline: decision, candidate: answer.decision });
-        }
-      }
-      if (options.onProgress && (i % 500 === 499 || i === attempts.length - 1)) options.onProgress(i + 1, attempts.length);
+  const lookback = Math.max(lookbackMs(baseline ? [candidate.ruleset, baseline.ruleset] : [candidate.ruleset]), REPLAY_RETENTION_MS);
+  const store = new ReplayStore();
+  let labelNowMs = 0;
+  const labeler = new Labeler(store.asStore(), () => labelNowMs);
+  const tallies = [newTally(candidate.name), ...(baseline ? [newTally(baseline.name)] : [])];
+  // Attempts are in time order and every label waits the same delay, so labels fall due in the order
+  // their attempts were replayed: a queue, read from `nextDue` and trimmed now and then.
+  const pending: { dueMs: number; attemptId: string; label: Label }[] = [];
+  let nextDue = 0;
+  const changes: Change[] = [];
+  const evaluateOptions = { enforceBudgets: false };
+  const started = performance.now();
+  for (let i = 0; i < attempts.length; i++) {
+    const attempt = attempts[i]!;
+    const nowMs = attempt.tsMs;
+    while (nextDue < pending.length && pending[nextDue]!.dueMs <= nowMs) {
+      const due = pending[nextDue++]!;
+      labelNowMs = due.dueMs;
+      await labeler.label(SITE_KEY, { attempt: due.attemptId }, due.label);
     }
-    const durationMs = performance.now() - started;
-    const result: ReplayResult = {
-      candidate: finish(tallies[0]!),
-      durationMs,
-      attemptsPerSecond: attempts.length / Math.max(durationMs / 1000, 1e-9),
-    };
-    if (tallies[1]) {
-      result.baseline = finish(tallies[1]);
-      result.changed = changes.length;
-      result.changes = changes;
+    if (nextDue >= 4096) {
+      pending.splice(0, nextDue);
+      nextDue = 0;
     }
-    return result;
-  } finally {
-    await store.close();
+    const { order } = attempt;
+    const ids = identifierHashes(store.hasher, {
+      siteKey: SITE_KEY,
+      order,
+      ...(attempt.ip === undefined ? {} : { ip: attempt.ip }),
+      ...(attempt.deviceId === undefined ? {} : { deviceId: attempt.deviceId }),
+    });
+    const { history, graylist, graylistHops, isTrusted } = await gather(store.asStore(), ids, nowMs - lookback);
+    // The input carries no risk token: every attempt is taken as having come through the script.
+    const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals: attempt.signals };
+    const live = await evaluate(candidate.ruleset, ctx, evaluateOptions);
+    tally(tallies[0]!, attempt.label, live.decision, live.reasons);
+    if (baseline) {
+      const shadow = await evaluate(baseline.ruleset, ctx, evaluateOptions);
+      tally(tallies[1]!, attempt.label, shadow.decision, shadow.reasons);
+      if (shadow.decision !== live.decision) {
+        changes.push({ line: attempt.line, orderId: order.id, ts: new Date(nowMs).toISOString(), label: attempt.label, baseline: shadow.decision, candidate: live.decision });
+      }
+    }
+    const attemptId = store.record(SITE_KEY, nowMs, ids);
+    if (attempt.label) {
+      pending.push({ dueMs: nowMs + labelDelayMs, attemptId, label: attempt.label });
+    }
+    if (options.onProgress && (i % 500 === 499 || i === attempts.length - 1)) options.onProgress(i + 1, attempts.length);
   }
+  const durationMs = performance.now() - started;
+  const result: ReplayResult = {
+    candidate: finish(tallies[0]!),
+    durationMs,
+    attemptsPerSecond: attempts.length / Math.max(durationMs / 1000, 1e-9),
+  };
+  if (tallies[1]) {
+    result.baseline = finish(tallies[1]);
+    result.changed = changes.length;
+    result.changes = changes;
+  }
+  return result;
 }
 
 function newTally(name: string): Tally {
@@ -183,13 +169,6 @@ function tally({ stats, labelledHits }: Tally, label: Label | null, decision: De
       hits[label] += 1;
     }
   }
-}
-
-/** Keeps the pending labels ordered by when they become known (a later delay never overtakes). */
-function insertByDue(pending: PendingLabel[], item: PendingLabel): void {
-  let i = pending.length;
-  while (i > 0 && pending[i - 1]!.dueMs > item.dueMs) i -= 1;
-  pending.splice(i, 0, item);
 }
 
 function finish({ stats, labelledHits }: Tally): RulesetStats {

@@ -1,0 +1,115 @@
+import { IdentifierHasher } from "../identity/hash.js";
+import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
+import type { AttemptRecord, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "../store/types.js";
+
+/** What a replay reads back of one identifier: the attempts that used it, oldest first, and its list entries. */
+interface Slot {
+  entries: HistoryEntry[];
+  fraud: ListEntry | undefined;
+  legit: ListEntry | undefined;
+}
+
+/**
+ * In a throw-away replay store nothing is persisted or shared, so each distinct normalised value of a
+ * kind gets a short key of its own (a counter) instead of a keyed hash: equal values match exactly as
+ * their hashes would, without an HMAC per identifier, and the store compares one short string.
+ */
+class ReplayKeys extends IdentifierHasher {
+  private readonly keys = new Map<IdentifierKind, Map<string, string>>(IDENTIFIER_KINDS.map((kind) => [kind, new Map()]));
+  private next = 0;
+
+  constructor() {
+    super(Buffer.alloc(32));
+  }
+
+  override hash(kind: IdentifierKind, normalisedValue: string): string {
+    const byValue = this.keys.get(kind)!;
+    let key = byValue.get(normalisedValue);
+    if (key === undefined) byValue.set(normalisedValue, (key = (this.next++).toString(36)));
+    return key;
+  }
+}
+
+/**
+ * The store of one replay: only what the assess path reads back during a replay (each identifier's
+ * attempts, and the fraud and legit lists), kept as one small entry per attempt shared by all its
+ * identifiers. No answers, matrices, links, reviews or order summaries are kept: a replay never reads
+ * them, and on a long replay they made most of the heap and of the garbage collector's work.
+ *
+ * Attempts are recorded in replay order (time, then input line), so each history is appended to and
+ * stays oldest first; the attempt id is the replay index. It serves the reads of `gather` and
+ * `Labeler` with the Store contract's semantics (see `asStore`).
+ */
+export class ReplayStore {
+  readonly hasher: IdentifierHasher = new ReplayKeys();
+  private readonly slots = new Map<IdentifierKind, Map<string, Slot>>(IDENTIFIER_KINDS.map((kind) => [kind, new Map()]));
+  private readonly attempts: HistoryEntry[] = [];
+
+  /** Records the next attempt (in replay order) and returns its id. */
+  record(siteKey: string, tsMs: number, ids: IdentifierHashes): string {
+    const attemptId = String(this.attempts.length);
+    const entry: HistoryEntry = { attemptId, siteKey, tsMs, ids };
+    this.attempts.push(entry);
+    for (const kind in ids) {
+      const hash = ids[kind as IdentifierKind]!;
+      const byHash = this.slots.get(kind as IdentifierKind)!;
+      const slot = byHash.get(hash);
+      if (slot === undefined) byHash.set(hash, { entries: [entry], fraud: undefined, legit: undefined });
+      else slot.entries.push(entry);
+    }
+    return attemptId;
+  }
+
+  history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
+    const list = this.slots.get(kind)!.get(hash)?.entries;
+    if (list === undefined) return Promise.resolve([]);
+    // Newest first, stopping at the window's edge: a long history's older entries are not touched.
+    const out: HistoryEntry[] = [];
+    for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
+      const entry = list[i]!;
+      if (entry.tsMs < sinceMs) break;
+      out.push(entry);
+    }
+    return Promise.resolve(out);
+  }
+
+  listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
+    const found: (ListEntry | undefined)[] = new Array(refs.length);
+    for (let i = 0; i < refs.length; i++) found[i] = this.slots.get(refs[i]!.kind)!.get(refs[i]!.hash)?.[list];
+    return Promise.resolve(found);
+  }
+
+  /** The attempt as `Labeler` reads it: its id, site and identifiers (a replay keeps no answer or review). */
+  getAttempt(id: string): Promise<AttemptRecord | undefined> {
+    const entry = this.attempts[Number(id)];
+    return Promise.resolve(entry === undefined ? undefined : ({ id, siteKey: entry.siteKey, tsMs: entry.tsMs, ids: entry.ids } as AttemptRecord));
+  }
+
+  /** As the Store contract: a relabel first removes the entries this attempt put on either list. */
+  putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
+    for (const { kind, hash } of identifiers) {
+      const slot = this.slots.get(kind)!.get(hash);
+      if (slot?.fraud?.attemptId === label.attemptId) slot.fraud = undefined;
+      if (slot?.legit?.attemptId === label.attemptId) slot.legit = undefined;
+    }
+    for (const entry of entries) {
+      const slot = this.slots.get(entry.kind)!.get(entry.hash);
+      // Every labelled identifier belongs to a recorded attempt, so its slot exists.
+      if (slot !== undefined) slot[entry.list] = entry;
+    }
+    return Promise.resolve();
+  }
+
+  /** A replay keeps no review state, so there is nothing to update. */
+  updateAttempt(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * This store where the assess path's reads expect a Store: `gather` reads histories and lists, and
+   * `Labeler` reads an attempt and writes its label. Nothing else of the Store is called in a replay.
+   */
+  asStore(): Store {
+    return this as unknown as Store;
+  }
+}
