@@ -1,17 +1,12 @@
-import { gather } from "../assess/gather.js";
-import { identifierHashes } from "../assess/identities.js";
-import { evaluate, lookbackMs, prepareRuleset } from "../engine.js";
-import { Labeler } from "../labels.js";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import type { Decision } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
-import type { RuleContext } from "../rules/types.js";
-import type { Label } from "../store/types.js";
+import type { IdentifierHashes, Label } from "../store/types.js";
 import type { BacktestAttempt } from "./input.js";
-import { ReplayStore } from "./replay-store.js";
-
-const SITE_KEY = "backtest";
-/** Backtests look back as far as the data goes; retention does not apply to a replay. */
-const REPLAY_RETENTION_MS = 10 * 365 * 86_400_000;
+import { ReplayLane, type LaneResult } from "./replay-lane.js";
+import { portableRuleset, type WorkerChunk } from "./replay-worker.js";
 
 export interface OutcomeCounts {
   total: number;
@@ -50,132 +45,184 @@ export interface ReplayResult {
   attemptsPerSecond: number;
 }
 
-interface Tally {
-  stats: RulesetStats;
-  labelledHits: Record<string, { fraud: number; legit: number }>;
+export interface ReplayOptions {
+  candidate: { name: string; ruleset: Ruleset };
+  baseline?: { name: string; ruleset: Ruleset };
+  labelDelayMs?: number;
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * 2 to share the rule evaluation with a worker thread, 1 for this thread alone. By default two
+   * threads replay inputs of at least 10,000 attempts on a machine with two or more cores (once
+   * built: the worker runs from dist/).
+   */
+  threads?: 1 | 2;
 }
+
+const WORKER_URL = new URL("./replay-worker.js", import.meta.url);
+const MIN_ATTEMPTS_FOR_WORKER = 10_000;
+/** Attempts handed to the worker at a time; the main thread stays one chunk ahead of it. */
+const CHUNK = 1024;
 
 /**
  * Replays attempts in time order through the assess path on a fresh replay store, so every attempt is
- * matched only against earlier ones. A label becomes known `labelDelayMs` after its attempt, as it
- * would have been learnt.
- *
- * Each attempt goes through what `Assessor.assessAttempt` does before it answers, with the same code:
- * `identifierHashes`, `gather` (histories, graylist, hops, trust) and the engine's `evaluate` of each
- * ruleset on one context; labels go through `Labeler`. Left out is what only a live answer needs (the
- * answer, a record with links and matrices, a device summary, a random id), and the replay store keeps
- * only what these reads read back (see ReplayStore). `replay.test.ts` checks the result against the
- * assessor's on generated traffic.
+ * matched only against earlier ones (see ReplayLane). A label becomes known `labelDelayMs` after its
+ * attempt, as it would have been learnt.
  *
  * The candidate decides and the baseline is evaluated beside it on the same context, as a shadow
  * ruleset is live: what the store holds (identifiers, times, labels from the input) does not depend on
  * any decision, so both rulesets see exactly the history they would see on stores of their own, and
  * each attempt's identifiers are normalised, read and recorded once for both.
+ *
+ * For the same reason the evaluation can be shared between two threads: this thread normalises every
+ * attempt's identifiers and hands them, a chunk at a time, to a worker; both record every attempt and
+ * apply every label, and each evaluates its share (this thread gives the worker more or less of each
+ * chunk as the worker keeps up). The counts are merged in replay order, so the result is the same
+ * on one thread or two, byte for byte.
  */
-export async function replay(
-  input: BacktestAttempt[],
-  options: { candidate: { name: string; ruleset: Ruleset }; baseline?: { name: string; ruleset: Ruleset }; labelDelayMs?: number; onProgress?: (done: number, total: number) => void },
-): Promise<ReplayResult> {
+export async function replay(input: BacktestAttempt[], options: ReplayOptions): Promise<ReplayResult> {
   const attempts = [...input].sort((a, b) => a.tsMs - b.tsMs || a.line - b.line);
-  const labelDelayMs = options.labelDelayMs ?? 0;
   const { candidate, baseline } = options;
-  prepareRuleset(candidate.ruleset);
-  if (baseline) prepareRuleset(baseline.ruleset);
-  const lookback = Math.max(lookbackMs(baseline ? [candidate.ruleset, baseline.ruleset] : [candidate.ruleset]), REPLAY_RETENTION_MS);
-  const store = new ReplayStore();
-  let labelNowMs = 0;
-  const labeler = new Labeler(store.asStore(), () => labelNowMs);
-  const tallies = [newTally(candidate.name), ...(baseline ? [newTally(baseline.name)] : [])];
-  // Attempts are in time order and every label waits the same delay, so labels fall due in the order
-  // their attempts were replayed: a queue, read from `nextDue` and trimmed now and then.
-  const pending: { dueMs: number; attemptId: string; label: Label }[] = [];
-  let nextDue = 0;
-  const changes: Change[] = [];
-  const evaluateOptions = { enforceBudgets: false };
+  const labelDelayMs = options.labelDelayMs ?? 0;
+  const threads = options.threads ?? (attempts.length >= MIN_ATTEMPTS_FOR_WORKER && availableParallelism() >= 2 && existsSync(WORKER_URL) ? 2 : 1);
+  const lane = new ReplayLane(candidate.ruleset, baseline?.ruleset, labelDelayMs);
   const started = performance.now();
-  for (let i = 0; i < attempts.length; i++) {
-    const attempt = attempts[i]!;
-    const nowMs = attempt.tsMs;
-    while (nextDue < pending.length && pending[nextDue]!.dueMs <= nowMs) {
-      const due = pending[nextDue++]!;
-      labelNowMs = due.dueMs;
-      await labeler.label(SITE_KEY, { attempt: due.attemptId }, due.label);
-    }
-    if (nextDue >= 4096) {
-      pending.splice(0, nextDue);
-      nextDue = 0;
-    }
-    const { order } = attempt;
-    const ids = identifierHashes(store.hasher, {
-      siteKey: SITE_KEY,
-      order,
-      ...(attempt.ip === undefined ? {} : { ip: attempt.ip }),
-      ...(attempt.deviceId === undefined ? {} : { deviceId: attempt.deviceId }),
-    });
-    const { history, graylist, graylistHops, isTrusted } = await gather(store.asStore(), ids, nowMs - lookback);
-    // The input carries no risk token: every attempt is taken as having come through the script.
-    const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals: attempt.signals };
-    const live = await evaluate(candidate.ruleset, ctx, evaluateOptions);
-    tally(tallies[0]!, attempt.label, live.decision, live.reasons);
-    if (baseline) {
-      const shadow = await evaluate(baseline.ruleset, ctx, evaluateOptions);
-      tally(tallies[1]!, attempt.label, shadow.decision, shadow.reasons);
-      if (shadow.decision !== live.decision) {
-        changes.push({ line: attempt.line, orderId: order.id, ts: new Date(nowMs).toISOString(), label: attempt.label, baseline: shadow.decision, candidate: live.decision });
-      }
-    }
-    const attemptId = store.record(SITE_KEY, nowMs, ids);
-    if (attempt.label) {
-      pending.push({ dueMs: nowMs + labelDelayMs, attemptId, label: attempt.label });
-    }
-    if (options.onProgress && (i % 500 === 499 || i === attempts.length - 1)) options.onProgress(i + 1, attempts.length);
-  }
+  const lanes = threads === 2 ? await replayOnTwo(attempts, lane, options) : [await replayOnOne(attempts, lane, options.onProgress)];
   const durationMs = performance.now() - started;
+  const merged = mergeLanes(lanes, [candidate.name, ...(baseline ? [baseline.name] : [])]);
   const result: ReplayResult = {
-    candidate: finish(tallies[0]!),
+    candidate: merged.stats[0]!,
     durationMs,
     attemptsPerSecond: attempts.length / Math.max(durationMs / 1000, 1e-9),
   };
-  if (tallies[1]) {
-    result.baseline = finish(tallies[1]);
-    result.changed = changes.length;
-    result.changes = changes;
+  if (baseline) {
+    result.baseline = merged.stats[1]!;
+    result.changed = merged.changes.length;
+    result.changes = merged.changes;
   }
   return result;
 }
 
-function newTally(name: string): Tally {
-  const empty = (): OutcomeCounts => ({ total: 0, stopped: 0, challenged: 0 });
-  return {
-    stats: { ruleset: name, attempts: 0, fraud: empty(), legit: empty(), decisions: { allow: 0, challenge: 0, review: 0, deny: 0 }, rules: {}, precision: {} },
-    labelledHits: {},
-  };
+async function replayOnOne(attempts: BacktestAttempt[], lane: ReplayLane, onProgress: ReplayOptions["onProgress"]): Promise<LaneResult> {
+  for (let i = 0; i < attempts.length; i++) {
+    const attempt = attempts[i]!;
+    const ids = lane.identify(attempt.order, attempt.ip, attempt.deviceId);
+    await lane.next(i, attempt.tsMs, ids, attempt.label, attempt);
+    if (onProgress && (i % 500 === 499 || i === attempts.length - 1)) onProgress(i + 1, attempts.length);
+  }
+  return lane.result();
 }
 
-/** Counts one attempt's decision, and a hit for each rule that gave a severity (each has one reason). */
-function tally({ stats, labelledHits }: Tally, label: Label | null, decision: Decision, reasons: readonly { rule: string }[]): void {
-  stats.attempts += 1;
-  stats.decisions[decision] += 1;
-  if (label) {
-    const counts = stats[label];
-    counts.total += 1;
-    if (decision === "review" || decision === "deny") counts.stopped += 1;
-    else if (decision === "challenge") counts.challenged += 1;
-  }
-  for (const { rule } of reasons) {
-    stats.rules[rule] = (stats.rules[rule] ?? 0) + 1;
-    if (label) {
-      const hits = (labelledHits[rule] ??= { fraud: 0, legit: 0 });
-      hits[label] += 1;
+async function replayOnTwo(attempts: BacktestAttempt[], lane: ReplayLane, options: ReplayOptions): Promise<LaneResult[]> {
+  const progress = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(WORKER_URL, {
+    workerData: {
+      replayLane: {
+        candidate: portableRuleset(options.candidate.ruleset),
+        ...(options.baseline ? { baseline: portableRuleset(options.baseline.ruleset) } : {}),
+        labelDelayMs: options.labelDelayMs ?? 0,
+        progress,
+      },
+    },
+  });
+  const workerResult = new Promise<LaneResult>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the replay worker stopped (exit code ${code})`)));
+  });
+  // Never left unhandled while this thread is busy; awaited below.
+  workerResult.catch(() => {});
+  try {
+    const total = attempts.length;
+    const ids: IdentifierHashes[] = new Array(total);
+    const isOurs = new Uint8Array(total);
+    /** Share of each chunk the worker evaluates, moved by how far behind this thread it runs. */
+    let workerShare = 0.6;
+    let credit = 0;
+    const handOver = (from: number) => {
+      const to = Math.min(from + CHUNK, total);
+      const chunk: WorkerChunk = { from, tsMs: [], ids: [], labels: [], evaluated: [] };
+      for (let i = from; i < to; i++) {
+        const attempt = attempts[i]!;
+        ids[i] = lane.identify(attempt.order, attempt.ip, attempt.deviceId);
+        credit += workerShare;
+        const isWorkers = credit >= 1;
+        if (isWorkers) credit -= 1;
+        isOurs[i] = isWorkers ? 0 : 1;
+        chunk.tsMs.push(attempt.tsMs);
+        chunk.ids.push(ids[i]!);
+        chunk.labels.push(attempt.label);
+        chunk.evaluated.push(isWorkers ? { line: attempt.line, order: attempt.order, ...(attempt.signals === undefined ? {} : { signals: attempt.signals }) } : null);
+      }
+      worker.postMessage(chunk);
+    };
+    handOver(0);
+    for (let from = 0; from < total; from += CHUNK) {
+      if (from + CHUNK < total) {
+        const behind = from - Atomics.load(progress, 0);
+        if (behind > CHUNK) workerShare = Math.max(0.1, workerShare - 0.05);
+        else if (behind <= 0) workerShare = Math.min(0.9, workerShare + 0.05);
+        handOver(from + CHUNK);
+      }
+      const to = Math.min(from + CHUNK, total);
+      for (let i = from; i < to; i++) {
+        const attempt = attempts[i]!;
+        await lane.next(i, attempt.tsMs, ids[i]!, attempt.label, isOurs[i] === 1 ? attempt : undefined);
+        if (options.onProgress && (i % 500 === 499 || i === total - 1)) options.onProgress(Math.min(i + 1, Atomics.load(progress, 0)), total);
+      }
     }
+    worker.postMessage("end");
+    const result = await workerResult;
+    options.onProgress?.(total, total);
+    return [lane.result(), result];
+  } finally {
+    await worker.terminate();
   }
 }
 
-function finish({ stats, labelledHits }: Tally): RulesetStats {
-  for (const rule of Object.keys(stats.rules)) {
-    const hits = labelledHits[rule];
-    const labelled = hits ? hits.fraud + hits.legit : 0;
-    stats.precision[rule] = labelled > 0 ? hits!.fraud / labelled : null;
-  }
-  return stats;
+/** The lanes' counts as one replay's: sums, rules in the order they first hit, changes in replay order. */
+function mergeLanes(lanes: LaneResult[], names: string[]): { stats: RulesetStats[]; changes: Change[] } {
+  const stats = names.map((ruleset, r) => {
+    const merged: RulesetStats = {
+      ruleset,
+      attempts: 0,
+      fraud: { total: 0, stopped: 0, challenged: 0 },
+      legit: { total: 0, stopped: 0, challenged: 0 },
+      decisions: { allow: 0, challenge: 0, review: 0, deny: 0 },
+      rules: {},
+      precision: {},
+    };
+    const firstHit = new Map<string, number>();
+    const labelled = new Map<string, { fraud: number; legit: number }>();
+    for (const { tallies } of lanes) {
+      const tally = tallies[r]!;
+      merged.attempts += tally.attempts;
+      for (const label of ["fraud", "legit"] as const) {
+        merged[label].total += tally[label].total;
+        merged[label].stopped += tally[label].stopped;
+        merged[label].challenged += tally[label].challenged;
+      }
+      for (const decision of Object.keys(merged.decisions) as Decision[]) merged.decisions[decision] += tally.decisions[decision];
+      for (const [rule, first] of Object.entries(tally.firstHit)) firstHit.set(rule, Math.min(first, firstHit.get(rule) ?? Infinity));
+      for (const [rule, hits] of Object.entries(tally.labelledHits)) {
+        const sum = labelled.get(rule) ?? { fraud: 0, legit: 0 };
+        sum.fraud += hits.fraud;
+        sum.legit += hits.legit;
+        labelled.set(rule, sum);
+      }
+    }
+    for (const [rule] of [...firstHit].sort((a, b) => a[1] - b[1])) {
+      merged.rules[rule] = lanes.reduce((sum, lane) => sum + (lane.tallies[r]!.rules[rule] ?? 0), 0);
+    }
+    for (const rule of Object.keys(merged.rules)) {
+      const hits = labelled.get(rule);
+      const count = hits ? hits.fraud + hits.legit : 0;
+      merged.precision[rule] = count > 0 ? hits!.fraud / count : null;
+    }
+    return merged;
+  });
+  const changes = lanes
+    .flatMap((lane) => lane.changes)
+    .sort((a, b) => a.index - b.index)
+    .map(({ line, orderId, tsMs, label, baseline, candidate }): Change => ({ line, orderId, ts: new Date(tsMs).toISOString(), label, baseline, candidate }));
+  return { stats, changes };
 }

@@ -1,0 +1,171 @@
+import type { EnvironmentSignals } from "../../sdk/protocol.js";
+import { gather } from "../assess/gather.js";
+import { identifierHashes } from "../assess/identities.js";
+import type { Order } from "../assess/request.js";
+import { evaluate, lookbackMs, prepareRuleset, type Reason } from "../engine.js";
+import type { IdentifierHasher } from "../identity/hash.js";
+import { Labeler } from "../labels.js";
+import type { Decision } from "../rules/policy.js";
+import type { Ruleset } from "../rules/ruleset.js";
+import type { RuleContext } from "../rules/types.js";
+import type { IdentifierHashes, Label } from "../store/types.js";
+import { ReplayStore } from "./replay-store.js";
+
+export const SITE_KEY = "backtest";
+/** Backtests look back as far as the data goes; retention does not apply to a replay. */
+const REPLAY_RETENTION_MS = 10 * 365 * 86_400_000;
+const EVALUATE_OPTIONS = { enforceBudgets: false };
+
+/** One ruleset's counts over the attempts one lane evaluated, with when each rule first hit, for merging lanes in replay order. */
+export interface LaneTally {
+  attempts: number;
+  fraud: { total: number; stopped: number; challenged: number };
+  legit: { total: number; stopped: number; challenged: number };
+  decisions: Record<Decision, number>;
+  rules: Record<string, number>;
+  /** Per rule, its first hit as replay index × 64 + its place among that attempt's reasons. */
+  firstHit: Record<string, number>;
+  labelledHits: Record<string, { fraud: number; legit: number }>;
+}
+
+export interface LaneChange {
+  index: number;
+  line: number;
+  orderId: string;
+  label: Label | null;
+  tsMs: number;
+  baseline: Decision;
+  candidate: Decision;
+}
+
+export interface LaneResult {
+  tallies: LaneTally[];
+  changes: LaneChange[];
+}
+
+/** What a lane needs to evaluate an attempt, beyond what every lane records of it. */
+export interface Evaluated {
+  line: number;
+  order: Order;
+  signals?: EnvironmentSignals;
+}
+
+/**
+ * One pass over the replay in time order. Every lane records every attempt and applies every label
+ * as it falls due, so its store holds exactly what a single replay's store would hold at each
+ * attempt; it evaluates only the attempts given to it (all of them on one thread, a share of them
+ * when two threads replay together). What the store holds never depends on a decision, so an
+ * attempt's evaluation is the same on whichever lane it runs.
+ *
+ * Each evaluated attempt goes through what `Assessor.assessAttempt` does before it answers, with the
+ * same code: `identifierHashes`, `gather` (histories, graylist, hops, trust) and the engine's
+ * `evaluate` of each ruleset on one context (the baseline after the candidate, as a shadow ruleset
+ * runs live, so rules configured alike run once); labels go through `Labeler`. Left out is what only a
+ * live answer needs: the answer, a record with links and matrices, a device summary, a random id.
+ */
+export class ReplayLane {
+  readonly store = new ReplayStore();
+  private readonly rulesets: Ruleset[];
+  private readonly lookbackMs: number;
+  private readonly labeler: Labeler;
+  private labelNowMs = 0;
+  /** Attempts are in time order and every label waits the same delay, so labels fall due in replay order: a queue. */
+  private pending: { dueMs: number; attemptId: string; label: Label }[] = [];
+  private nextDue = 0;
+  private readonly tallies: LaneTally[];
+  private readonly changes: LaneChange[] = [];
+
+  constructor(candidate: Ruleset, baseline: Ruleset | undefined, private readonly labelDelayMs: number) {
+    this.rulesets = baseline ? [candidate, baseline] : [candidate];
+    for (const ruleset of this.rulesets) prepareRuleset(ruleset);
+    this.lookbackMs = Math.max(lookbackMs(this.rulesets), REPLAY_RETENTION_MS);
+    this.labeler = new Labeler(this.store.asStore(), () => this.labelNowMs);
+    this.tallies = this.rulesets.map(newTally);
+  }
+
+  get hasher(): IdentifierHasher {
+    return this.store.hasher;
+  }
+
+  /** The attempt's identifiers, keyed by this lane's store (the keys other lanes must be given). */
+  identify(order: Order, ip: string | undefined, deviceId: string | undefined): IdentifierHashes {
+    return identifierHashes(this.store.hasher, {
+      siteKey: SITE_KEY,
+      order,
+      ...(ip === undefined ? {} : { ip }),
+      ...(deviceId === undefined ? {} : { deviceId }),
+    });
+  }
+
+  /** The next attempt in replay order: labels due before it, its evaluation when `evaluated` is given, then its record. */
+  async next(index: number, tsMs: number, ids: IdentifierHashes, label: Label | null, evaluated?: Evaluated): Promise<void> {
+    const { pending } = this;
+    while (this.nextDue < pending.length && pending[this.nextDue]!.dueMs <= tsMs) {
+      const due = pending[this.nextDue++]!;
+      this.labelNowMs = due.dueMs;
+      await this.labeler.label(SITE_KEY, { attempt: due.attemptId }, due.label);
+    }
+    if (this.nextDue >= 4096) {
+      pending.splice(0, this.nextDue);
+      this.nextDue = 0;
+    }
+    if (evaluated !== undefined) await this.evaluate(index, tsMs, ids, label, evaluated);
+    const attemptId = this.store.record(SITE_KEY, tsMs, ids);
+    if (label) pending.push({ dueMs: tsMs + this.labelDelayMs, attemptId, label });
+  }
+
+  result(): LaneResult {
+    return { tallies: this.tallies, changes: this.changes };
+  }
+
+  private async evaluate(index: number, nowMs: number, ids: IdentifierHashes, label: Label | null, { line, order, signals }: Evaluated): Promise<void> {
+    const { history, graylist, graylistHops, isTrusted } = await gather(this.store.asStore(), ids, nowMs - this.lookbackMs);
+    // The input carries no risk token: every attempt is taken as having come through the script.
+    const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals };
+    const live = await evaluate(this.rulesets[0]!, ctx, EVALUATE_OPTIONS);
+    tally(this.tallies[0]!, index, label, live.decision, live.reasons);
+    if (this.rulesets.length > 1) {
+      const shadow = await evaluate(this.rulesets[1]!, ctx, EVALUATE_OPTIONS);
+      tally(this.tallies[1]!, index, label, shadow.decision, shadow.reasons);
+      if (shadow.decision !== live.decision) {
+        this.changes.push({ index, line, orderId: order.id, label, tsMs: nowMs, baseline: shadow.decision, candidate: live.decision });
+      }
+    }
+  }
+}
+
+function newTally(): LaneTally {
+  return {
+    attempts: 0,
+    fraud: { total: 0, stopped: 0, challenged: 0 },
+    legit: { total: 0, stopped: 0, challenged: 0 },
+    decisions: { allow: 0, challenge: 0, review: 0, deny: 0 },
+    rules: {},
+    firstHit: {},
+    labelledHits: {},
+  };
+}
+
+/** Counts one attempt's decision, and a hit for each rule that gave a severity (each has one reason). */
+function tally(counts: LaneTally, index: number, label: Label | null, decision: Decision, reasons: readonly Reason[]): void {
+  counts.attempts += 1;
+  counts.decisions[decision] += 1;
+  if (label) {
+    const outcome = counts[label];
+    outcome.total += 1;
+    if (decision === "review" || decision === "deny") outcome.stopped += 1;
+    else if (decision === "challenge") outcome.challenged += 1;
+  }
+  for (let i = 0; i < reasons.length; i++) {
+    const { rule } = reasons[i]!;
+    const hits = counts.rules[rule];
+    if (hits === undefined) {
+      counts.rules[rule] = 1;
+      counts.firstHit[rule] = index * 64 + Math.min(i, 63);
+    } else counts.rules[rule] = hits + 1;
+    if (label) {
+      const labelled = (counts.labelledHits[rule] ??= { fraud: 0, legit: 0 });
+      labelled[label] += 1;
+    }
+  }
+}
