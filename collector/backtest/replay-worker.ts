@@ -49,12 +49,12 @@ interface LaneData {
   progress: Int32Array;
 }
 
-/** The worker's side of a two-thread replay (see `replay`): chunks in order, then "end" → its lane's result. */
+/** The worker's side of a two-thread replay (see `replay`): chunks (WorkerChunk as JSON) in order, then "end" → its lane's result. */
 function runLane(data: LaneData, port: NonNullable<typeof parentPort>): void {
   const lane = new ReplayLane(rulesetOf(data.candidate), data.baseline ? rulesetOf(data.baseline) : undefined, data.labelDelayMs);
   // A chunk's attempts are replayed after the previous chunk's, whatever the rules await.
   let done: Promise<void> = Promise.resolve();
-  port.on("message", (message: WorkerChunk | "end") => {
+  port.on("message", (message: string) => {
     done = done.then(() => replayChunk(lane, message, data.progress, port)).catch((err: unknown) => {
       // Thrown outside the promise, it ends the worker with an "error" event the main thread awaits.
       setImmediate(() => {
@@ -64,12 +64,12 @@ function runLane(data: LaneData, port: NonNullable<typeof parentPort>): void {
   });
 }
 
-async function replayChunk(lane: ReplayLane, message: WorkerChunk | "end", progress: Int32Array, port: NonNullable<typeof parentPort>): Promise<void> {
+async function replayChunk(lane: ReplayLane, message: string, progress: Int32Array, port: NonNullable<typeof parentPort>): Promise<void> {
   if (message === "end") {
     port.postMessage(lane.result());
     return;
   }
-  const { from, tsMs, ids, labels, evaluated } = message;
+  const { from, tsMs, ids, labels, evaluated } = JSON.parse(message) as WorkerChunk;
   for (let k = 0; k < tsMs.length; k++) await lane.next(from + k, tsMs[k]!, ids[k]!, labels[k]!, evaluated[k] ?? undefined);
   Atomics.store(progress, 0, from + tsMs.length);
 }
