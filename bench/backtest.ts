@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { loadCsvMapping } from "../collector/backtest/csv.js";
 import { generateAttempts } from "../collector/backtest/generate.js";
 import { readAttempts, toAttempt, type BacktestAttempt } from "../collector/backtest/input.js";
-import { replay } from "../collector/backtest/replay.js";
+import { replay, replayThreads } from "../collector/backtest/replay.js";
 import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
 import { parseRuleset } from "../collector/rules/ruleset.js";
 import { machine, type Machine } from "./machine.js";
@@ -15,6 +15,8 @@ export interface BacktestBenchResult {
   /** CPU time the process used during the replay: on a shared machine, attempts per CPU second drift less than per wall second. */
   cpuSeconds: number;
   rulesets: string[];
+  /** Threads the replay ran on (the main thread, and a worker sharing the rule evaluation). */
+  threads: number;
   machine: Machine;
 }
 
@@ -55,6 +57,7 @@ async function measure(input: string, attempts: BacktestAttempt[]): Promise<Back
     seconds: Math.round(result.durationMs) / 1000,
     cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
     rulesets: ["default", "fewer-freezes"],
+    threads: replayThreads(attempts.length),
     machine: at,
   };
 }

@@ -52,7 +52,7 @@ export function printMemory(r: MemoryBenchResult): void {
 export function printBacktest(results: BacktestBenchResult[]): void {
   for (const run of results) {
     console.log(
-      `${machineTag(run.machine)} backtest replay        ${n(run.attemptsPerSecond)} attempts/s through ${run.rulesets.join(" + ")}, ${n(run.attempts)} attempts of ${run.input} in ${run.seconds} s` +
+      `${machineTag(run.machine)} backtest replay        ${n(run.attemptsPerSecond)} attempts/s through ${run.rulesets.join(" + ")}, ${n(run.attempts)} attempts of ${run.input} in ${run.seconds} s on ${run.threads} thread${run.threads === 1 ? "" : "s"} (${run.cpuSeconds} CPU s)` +
         (run.attempts >= 100_000 && run.rulesets.length === 2 ? ` (target ≥ 20,000/s: ${verdict(run.attemptsPerSecond >= 20_000)})` : ""),
     );
   }

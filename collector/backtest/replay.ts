@@ -83,7 +83,7 @@ export async function replay(input: BacktestAttempt[], options: ReplayOptions): 
   const attempts = [...input].sort((a, b) => a.tsMs - b.tsMs || a.line - b.line);
   const { candidate, baseline } = options;
   const labelDelayMs = options.labelDelayMs ?? 0;
-  const threads = options.threads ?? (attempts.length >= MIN_ATTEMPTS_FOR_WORKER && availableParallelism() >= 2 && existsSync(WORKER_URL) ? 2 : 1);
+  const threads = options.threads ?? replayThreads(attempts.length);
   const lane = new ReplayLane(candidate.ruleset, baseline?.ruleset, labelDelayMs);
   const started = performance.now();
   const lanes = threads === 2 ? await replayOnTwo(attempts, lane, options) : [await replayOnOne(attempts, lane, options.onProgress)];
@@ -100,6 +100,11 @@ export async function replay(input: BacktestAttempt[], options: ReplayOptions): 
     result.changes = merged.changes;
   }
   return result;
+}
+
+/** How many threads `replay` uses by default for this many attempts. */
+export function replayThreads(attempts: number): 1 | 2 {
+  return attempts >= MIN_ATTEMPTS_FOR_WORKER && availableParallelism() >= 2 && existsSync(WORKER_URL) ? 2 : 1;
 }
 
 async function replayOnOne(attempts: BacktestAttempt[], lane: ReplayLane, onProgress: ReplayOptions["onProgress"]): Promise<LaneResult> {
