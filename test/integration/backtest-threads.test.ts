@@ -1,4 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "vakt-backtest-threads-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The built modules: the replay's worker thread runs from dist/, as `vakt backtest` runs it. */
 const dist = (path: string) => import(new URL(`../../dist/collector/${path}`, import.meta.url).href);
@@ -27,4 +33,29 @@ describe("backtest replay on two threads", () => {
     expect(one.changed).toBeGreaterThan(0);
     expect(Object.keys(one.candidate.rules).length).toBeGreaterThan(5);
   }, 120_000);
+
+  it("reads an NDJSON file on two threads exactly as on one: attempts, line numbers, bad lines, strict", async () => {
+    const { readAttempts } = await dist("backtest/input.js");
+    const { generateAttempts } = await dist("backtest/generate.js");
+    const lines: string[] = [];
+    for (const { attempt } of generateAttempts({ seed: 5, orders: 2_000 })) lines.push(JSON.stringify(attempt));
+    // Bad and blank lines in both halves, and a CRLF line ending.
+    lines.splice(300, 0, "{ not json", "");
+    lines.splice(1_500, 0, JSON.stringify({ ts: "yesterday", order: { id: "x" } }), "   ");
+    lines[1_700] += "\r";
+    const path = join(dir, "attempts.ndjson");
+    writeFileSync(path, lines.join("\n") + "\n");
+
+    const one = await readAttempts(path, { threads: 1 });
+    const two = await readAttempts(path, { threads: 2 });
+    expect(two.attempts).toEqual(one.attempts);
+    expect(two.skipped.map((e: Error) => e.message)).toEqual(one.skipped.map((e: Error) => e.message));
+    expect(one.skipped.map((e: { line: number }) => e.line)).toEqual([301, 1_501]);
+    expect(one.attempts).toHaveLength(2_000);
+
+    await expect(readAttempts(path, { threads: 2, strict: true })).rejects.toThrow(/^line 301: not valid JSON/);
+    lines.splice(300, 2);
+    writeFileSync(path, lines.join("\n"));
+    await expect(readAttempts(path, { threads: 2, strict: true })).rejects.toThrow(/^line 1499: /);
+  }, 60_000);
 });
