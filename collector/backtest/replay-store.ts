@@ -1,6 +1,6 @@
 import { IdentifierHasher } from "../identity/hash.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
-import type { AttemptRecord, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "../store/types.js";
+import type { AttemptRecord, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "../store/types.js";
 
 /** What a replay reads back of one identifier: the attempts that used it, oldest first, and its list entries. */
 interface Slot {
@@ -79,6 +79,13 @@ export class ReplayStore {
     return Promise.resolve(found);
   }
 
+  /** The fraud list as it stands when read: `gather` looks up an attempt's identifiers and their hops without a promise each. */
+  private readonly view: Promise<GraylistView> = Promise.resolve({ lookup: ({ kind, hash }) => this.slots.get(kind)!.get(hash)?.fraud });
+
+  graylistView(): Promise<GraylistView> {
+    return this.view;
+  }
+
   /** The attempt as `Labeler` reads it: its id, site and identifiers (a replay keeps no answer or review). */
   getAttempt(id: string): Promise<AttemptRecord | undefined> {
     const entry = this.attempts[Number(id)];
@@ -106,8 +113,8 @@ export class ReplayStore {
   }
 
   /**
-   * This store where the assess path's reads expect a Store: `gather` reads histories and lists, and
-   * `Labeler` reads an attempt and writes its label. Nothing else of the Store is called in a replay.
+   * This store where the assess path's reads expect a Store: `gather` reads histories, the legit list
+   * and the graylist view, and `Labeler` reads an attempt and writes its label. Nothing else of the Store is called in a replay.
    */
   asStore(): Store {
     return this as unknown as Store;
