@@ -151,11 +151,12 @@ function splitAfterNewline(path: string): number | undefined {
   }
 }
 
-/** What the read worker sends back: its half's attempts (as JSON text) and bad lines, numbered from 1 within its half. */
-export interface HalfRead {
-  attempts: string;
-  skipped: { line: number; reason: string }[];
-}
+/**
+ * What the read worker sends: its half's attempts in batches (as JSON text, which V8 writes and reads
+ * faster than it structured-clones many small objects, and in batches so no text nears V8's string
+ * limit), then its bad lines; lines are numbered from 1 within its half.
+ */
+export type HalfMessage = { attempts: string } | { skipped: { line: number; reason: string }[] };
 
 /**
  * The first half of the file here, the second (from a line's start) in a worker; the worker's line
@@ -164,8 +165,12 @@ export interface HalfRead {
  */
 async function readOnTwo(path: string, split: number, options: ReadOptions): Promise<ReadResult> {
   const worker = new Worker(READ_WORKER_URL, { workerData: { readHalf: { path, start: split, strict: options.strict === true } } });
-  const second = new Promise<HalfRead>((resolve, reject) => {
-    worker.once("message", resolve);
+  const received: BacktestAttempt[] = [];
+  const second = new Promise<{ line: number; reason: string }[]>((resolve, reject) => {
+    worker.on("message", (message: HalfMessage) => {
+      if ("attempts" in message) for (const attempt of JSON.parse(message.attempts) as BacktestAttempt[]) received.push(attempt);
+      else resolve(message.skipped);
+    });
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the input reader stopped (exit code ${code})`)));
   });
@@ -178,9 +183,9 @@ async function readOnTwo(path: string, split: number, options: ReadOptions): Pro
       options.onLine?.(lineNumber);
       reader.read(text, lineNumber);
     }
-    const { attempts, skipped } = await second;
+    const skipped = await second;
     const offset = lineNumber;
-    for (const attempt of JSON.parse(attempts) as BacktestAttempt[]) {
+    for (const attempt of received) {
       attempt.line += offset;
       reader.attempts.push(attempt);
     }

@@ -1,21 +1,27 @@
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { fileLines, InputLineError, LineReader, type HalfRead } from "./input.js";
+import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { fileLines, InputLineError, LineReader, type HalfMessage } from "./input.js";
+
+/** Attempts sent to the main thread at a time. */
+const BATCH = 4096;
 
 /** The second half of an NDJSON input, from byte `start` (a line's start), for `readAttempts`; lines numbered from 1. */
-async function readHalf({ path, start, strict }: { path: string; start: number; strict: boolean }): Promise<HalfRead> {
+async function readHalf({ path, start, strict }: { path: string; start: number; strict: boolean }, port: MessagePort): Promise<void> {
+  const send = (message: HalfMessage) => port.postMessage(message);
   const reader = new LineReader({ strict });
   let lineNumber = 0;
   try {
-    for await (const text of fileLines(path, { start })) reader.read(text, ++lineNumber);
+    for await (const text of fileLines(path, { start })) {
+      reader.read(text, ++lineNumber);
+      if (reader.attempts.length >= BATCH) send({ attempts: JSON.stringify(reader.attempts.splice(0)) });
+    }
   } catch (err) {
     // With strict, the first bad line: the main thread throws it unless its own half has an earlier one.
     if (!(err instanceof InputLineError)) throw err;
-    return { attempts: "[]", skipped: [{ line: err.line, reason: err.reason }] };
+    send({ skipped: [{ line: err.line, reason: err.reason }] });
+    return;
   }
-  return { attempts: JSON.stringify(reader.attempts), skipped: reader.skipped.map(({ line, reason }) => ({ line, reason })) };
+  if (reader.attempts.length > 0) send({ attempts: JSON.stringify(reader.attempts) });
+  send({ skipped: reader.skipped.map(({ line, reason }) => ({ line, reason })) });
 }
 
-if (!isMainThread && parentPort && workerData?.readHalf) {
-  const port = parentPort;
-  readHalf(workerData.readHalf).then((half) => port.postMessage(half));
-}
+if (!isMainThread && parentPort && workerData?.readHalf) readHalf(workerData.readHalf, parentPort);
