@@ -74,8 +74,8 @@ export async function tokenFrame(tokens: TokenService, session: SessionRecord): 
 
 /** What one decoded frame asks of the transport. */
 export type FrameOutcome =
-  /** Signals were merged into the session: store it. */
-  | { kind: "signals" }
+  /** Signals were merged into the session: store it, at once when the page's form was just submitted. */
+  | { kind: "signals"; hasSubmit: boolean }
   /** Issue a fresh token. */
   | { kind: "token" }
   /** Nothing to do (a report, already logged). */
@@ -96,9 +96,10 @@ export function applyFrame(session: SessionRecord, decoded: unknown, reports: Re
     reports.report(session, frame.m);
     return { kind: "done" };
   }
+  const hasSubmit = (frame.d.page?.submits ?? 0) > (session.signals.page?.submits ?? 0);
   session.signals = { ...session.signals, ...frame.d };
   session.updatedAtMs = Date.now();
-  return { kind: "signals" };
+  return { kind: "signals", hasSubmit };
 }
 
 /**

@@ -6,7 +6,7 @@ import { createStreamCore, type StreamDeps, type StreamSocketData } from "./stre
 export type { StreamDeps, StreamLimits } from "./stream-core.js";
 
 /** The script's WebSocket on uWebSockets.js; what each event does is in stream-core.ts. */
-export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): void } {
+export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): Promise<void> } {
   const core = createStreamCore<WebSocket<StreamSocketData>>(deps, {
     data: (ws) => ws.getUserData(),
     send: (ws, bytes) => void ws.send(bytes, true),
