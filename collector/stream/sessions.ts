@@ -6,7 +6,7 @@
 import type { ClientFrame, ServerFrame } from "../../sdk/protocol.js";
 import type { SiteConfig } from "../config.js";
 import { newId } from "../ids.js";
-import { checkClientFrame } from "../protocol/client-frame.js";
+import { checkClientFrame } from "../protocol/frame-check.js";
 import type { SessionRecord, Store } from "../store/types.js";
 import type { TokenService } from "../token.js";
 import type { Metrics } from "../metrics.js";
