@@ -20,12 +20,22 @@ export interface SessionDeps {
   metrics?: Metrics;
 }
 
+/** Per collector's metrics, the frame counter's series by type, looked up once: prom-client hashes a label object on every call. */
+const frameSeries = new WeakMap<Metrics, Map<string, { inc(): void }>>();
+
 /** Counts a received frame in /metrics by what it was: signals, token, report, invalid or malformed. */
 export function countFrame(deps: SessionDeps, outcome: FrameOutcome | "malformed"): void {
-  if (!deps.metrics) return;
-  if (outcome === "malformed") return void deps.metrics.streamFrames.inc({ type: "malformed", result: "refused" });
-  const type = outcome.kind === "done" ? "report" : outcome.kind === "refused" ? "invalid" : outcome.kind;
-  deps.metrics.streamFrames.inc({ type, result: outcome.kind === "refused" ? "refused" : "accepted" });
+  const { metrics } = deps;
+  if (!metrics) return;
+  const type = outcome === "malformed" ? "malformed" : outcome.kind === "done" ? "report" : outcome.kind === "refused" ? "invalid" : outcome.kind;
+  let series = frameSeries.get(metrics);
+  if (!series) frameSeries.set(metrics, (series = new Map()));
+  let counter = series.get(type);
+  if (!counter) {
+    counter = metrics.streamFrames.labels({ type, result: type === "malformed" || type === "invalid" ? "refused" : "accepted" });
+    series.set(type, counter);
+  }
+  counter.inc();
 }
 
 export interface SessionOrigin {
@@ -97,7 +107,8 @@ export function applyFrame(session: SessionRecord, decoded: unknown, reports: Re
     return { kind: "done" };
   }
   const hasSubmit = (frame.d.page?.submits ?? 0) > (session.signals.page?.submits ?? 0);
-  session.signals = { ...session.signals, ...frame.d };
+  // In place, as updatedAtMs: the record is this socket's (or request's) own, and a store write encodes it as it is then.
+  Object.assign(session.signals, frame.d);
   session.updatedAtMs = Date.now();
   return { kind: "signals", hasSubmit };
 }

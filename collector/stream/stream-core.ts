@@ -61,7 +61,7 @@ const MAX_TOKENS_PER_WINDOW = 20;
 export interface StreamCore<Socket> {
   upgrade(request: UpgradeRequest): UpgradeCheck;
   open(socket: Socket): void;
-  /** `bytes` must be the socket's own copy: it is kept while the session opens. */
+  /** `bytes` need only be valid during the call: a frame that must wait for the session is copied. */
   message(socket: Socket, bytes: Uint8Array): void;
   close(socket: Socket): void;
   /** Going away (the script reconnects, to another collector if there is one); resolves once every session is stored. */
@@ -179,7 +179,7 @@ export function createStreamCore<Socket>(deps: StreamDeps, transport: StreamTran
         return;
       }
       if (data.session) handleFrame(socket, data.session, bytes);
-      else if (data.pending.length < MAX_PENDING_FRAMES) data.pending.push(bytes);
+      else if (data.pending.length < MAX_PENDING_FRAMES) data.pending.push(new Uint8Array(bytes));
       else transport.end(socket, 1008, "too many frames before the session opened");
     },
 

@@ -33,7 +33,8 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): 
     },
 
     open: (ws) => core.open(ws),
-    message: (ws, message) => core.message(ws, new Uint8Array(message.slice(0))),
+    // A view of uWS's own buffer, valid during this call only: the core copies what it keeps.
+    message: (ws, message) => core.message(ws, new Uint8Array(message)),
     close: (ws) => core.close(ws),
   });
 
