@@ -23,24 +23,35 @@ export const BENCH_ORIGIN = "http://shop.bench.test";
 /** A token frame as long as the collector's, for the bare server's replies. */
 const FAKE_TOKEN_FRAME = encodeFrame({ t: "token", sid: `ses_${"x".repeat(24)}`, token: `eyJ${"x".repeat(400)}`, ttlMs: 600_000 });
 
-/** The ceiling: uWS with the same limits, decoding every frame with the collector's msgpackr options, replying where the collector does. */
+/**
+ * The ceiling: uWS with the same limits, decoding every frame with the collector's msgpackr options,
+ * replying where the collector does: a token on open, on each token request and on a socket's first
+ * visitor id (the collector's token for a new device).
+ */
 function startBare(): Promise<{ port: number; close(): Promise<void> }> {
-  const app = uWS.App().ws(STREAM_PATH, {
+  const app = uWS.App().ws<{ hasDevice: boolean }>(STREAM_PATH, {
     compression: uWS.DISABLED,
     maxPayloadLength: MAX_FRAME_BYTES,
     maxBackpressure: 64 * 1024,
     closeOnBackpressureLimit: 1,
     idleTimeout: 120,
     sendPingsAutomatically: true,
+    upgrade: (res, req, context) =>
+      res.upgrade({ hasDevice: false }, req.getHeader("sec-websocket-key"), req.getHeader("sec-websocket-protocol"), req.getHeader("sec-websocket-extensions"), context),
     open: (ws) => void ws.send(FAKE_TOKEN_FRAME, true),
     message: (ws, message) => {
-      let frame: { t?: unknown } | undefined;
+      let frame: { t?: unknown; d?: { visitorId?: unknown } } | undefined;
       try {
-        frame = decodeFrame(new Uint8Array(message)) as { t?: unknown };
+        frame = decodeFrame(new Uint8Array(message)) as typeof frame;
       } catch {
         return;
       }
+      const data = ws.getUserData();
       if (frame?.t === "token") ws.send(FAKE_TOKEN_FRAME, true);
+      else if (frame?.t === "signals" && frame.d?.visitorId && !data.hasDevice) {
+        data.hasDevice = true;
+        ws.send(FAKE_TOKEN_FRAME, true);
+      }
     },
   });
   return new Promise((resolve, reject) =>

@@ -72,8 +72,17 @@ function nextMessage<T>(child: ChildProcess, pick: (message: any) => T | undefin
   });
 }
 
+/**
+ * `VAKT_BENCH_CPU_PROF=DIR` runs each server with `--cpu-prof`, its profile written to DIR when it
+ * stops (open it in Chrome DevTools, Performance tab).
+ */
+function serverExecArgv(): string[] {
+  const profileDir = process.env.VAKT_BENCH_CPU_PROF;
+  return ["--expose-gc", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+}
+
 async function startServer(kind: ServerKind): Promise<ServerProcess> {
-  const child = fork(new URL("./ingest-server.js", import.meta.url), [kind], { execArgv: ["--expose-gc"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child = fork(new URL("./ingest-server.js", import.meta.url), [kind], { execArgv: serverExecArgv(), stdio: ["ignore", "ignore", "inherit", "ipc"] });
   try {
     const port = await nextMessage(child, (m) => m?.port as number | undefined, `${kind} server`);
     return {
@@ -104,7 +113,7 @@ function startLoad(plan: StreamLoadPlan): ChildProcess {
   return child;
 }
 
-async function ingestRun(kind: ServerKind, plan: Omit<StreamLoadPlan, "url">, log: (line: string) => void): Promise<IngestRun> {
+export async function ingestRun(kind: ServerKind, plan: Omit<StreamLoadPlan, "url">, log: (line: string) => void): Promise<IngestRun> {
   const server = await startServer(kind);
   let load: ChildProcess | undefined;
   try {

@@ -72,6 +72,18 @@ function behaviour(step: number, variant: number): ClientFrame {
   };
 }
 
+/** Where a round carries its fingerprint frame: the load generator puts the session's own there. */
+export const FINGERPRINT_INDEX = 1;
+
+/**
+ * One session's fingerprint frame, the same in each of its rounds: a page's device does not change,
+ * and a new visitor id makes the collector issue a token (the one the load generator waits for when
+ * it opens the session, as the script gets one after sending its fingerprint).
+ */
+export function encodedFingerprint(session: number): Uint8Array {
+  return encode(fingerprint(session));
+}
+
 /** `variants` rounds of `frames` encoded frames each: environment, fingerprint, behaviour…, token request. */
 export function encodedRounds(variants: number, frames: number): Uint8Array[][] {
   const rounds: Uint8Array[][] = [];

@@ -4,13 +4,15 @@ import { unpack } from "msgpackr";
 import WebSocket from "ws";
 import { STREAM_PATH } from "../sdk/protocol.js";
 import { latencySummary, type Latency } from "./assess-load.js";
-import { encodedRounds } from "./stream-frames.js";
+import { encodedFingerprint, encodedRounds, FINGERPRINT_INDEX } from "./stream-frames.js";
 
 /**
  * The stream load generator, a process of its own (`ws` clients). `stream`: `sessions` sockets, each
  * sending a round of `frames` frames (the last a token request) every `intervalMs` at most, the next
  * round only once the last was answered; a round's ack latency runs from its first send to the token
- * that answers it, and the frames before it were handled in order. `idle`: opens `sessions` sockets,
+ * that answers it, and the frames before it were handled in order. Each session opens as the script
+ * does (its first token, then its fingerprint and the token that carries its device) and sends that
+ * same fingerprint in every round, so its rounds ask for no other token. `idle`: opens `sessions` sockets,
  * waits for each one's token, reports, and holds them until told to close.
  */
 export interface StreamLoadPlan {
@@ -48,22 +50,25 @@ const GRACE_MS = 10_000;
 
 interface Client {
   ws: WebSocket;
+  /** This session's own fingerprint frame. */
+  fingerprint: Uint8Array;
   roundStartedAt: number;
   isWaiting: boolean;
   round: number;
 }
 
-function connect(plan: StreamLoadPlan, onFrame: (client: Client, frame: { t?: string }) => void): Promise<Client> {
+function connect(plan: StreamLoadPlan, session: number, onFrame: (client: Client, frame: { t?: string }) => void): Promise<Client> {
   const url = `${plan.url.replace(/^http/, "ws")}${STREAM_PATH}?k=${encodeURIComponent(plan.siteKey)}`;
   const ws = new WebSocket(url, { origin: plan.origin, perMessageDeflate: false });
-  const client: Client = { ws, roundStartedAt: 0, isWaiting: false, round: 0 };
+  const client: Client = { ws, fingerprint: encodedFingerprint(session), roundStartedAt: 0, isWaiting: false, round: 0 };
+  // Streaming sessions wait for two tokens (the first, then the device's); idle ones for the first.
+  let tokensToOpen = plan.mode === "stream" ? 2 : 1;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => (ws.terminate(), reject(new Error("timeout"))), CONNECT_TIMEOUT_MS);
-    let hasToken = false;
     ws.on("message", (data: Buffer) => {
       const frame = unpack(data) as { t?: string };
-      if (!hasToken && frame.t === "token") {
-        hasToken = true;
+      if (tokensToOpen > 0 && frame.t === "token") {
+        if (--tokensToOpen > 0) return void ws.send(client.fingerprint);
         clearTimeout(timer);
         resolve(client);
       } else onFrame(client, frame);
@@ -81,8 +86,7 @@ async function connectAll(plan: StreamLoadPlan, onFrame: (client: Client, frame:
   await Promise.all(
     Array.from({ length: Math.min(plan.connectConcurrency, plan.sessions) }, async () => {
       while (next < plan.sessions) {
-        next++;
-        await connect(plan, onFrame).then(
+        await connect(plan, next++, onFrame).then(
           (client) => void clients.push(client),
           () => void failures++,
         );
@@ -111,7 +115,8 @@ async function stream(plan: StreamLoadPlan): Promise<StreamLoadResult> {
     outstanding++;
     const raw = (client.ws as unknown as { _socket: Socket })._socket;
     raw.cork();
-    for (const bytes of rounds[client.round++ % rounds.length]!) client.ws.send(bytes);
+    const round = rounds[client.round++ % rounds.length]!;
+    for (let i = 0; i < round.length; i++) client.ws.send(i === FINGERPRINT_INDEX ? client.fingerprint : round[i]!);
     raw.uncork();
   };
   const onFrame = (client: Client, frame: { t?: string }) => {

@@ -168,7 +168,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
         challengeSweeper.stop();
         await Promise.all(Object.values(notifiers).map((notifier) => notifier.close?.()));
         uWS.us_listen_socket_close(listenSocket);
-        stream.closeAll();
+        await stream.closeAll();
         await store.close();
       },
     };

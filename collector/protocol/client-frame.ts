@@ -1,6 +1,10 @@
+/**
+ * The client frames of sdk/protocol.ts as zod schemas: what a backtest's input file may carry as an
+ * attempt's signals, and the reference that frame-check.ts, the stream's own hand-written check of
+ * each frame, is tested against (frame-check.test.ts).
+ */
 import { z } from "zod";
 import { AUTOMATION_TRACES, FIELD_ROLES, MAX_FIELDS, type ClientFrame, type EnvironmentSignals } from "../../sdk/protocol.js";
-import { formatPath } from "../validation.js";
 
 const boundedText = (max: number) => z.string().max(max);
 const dimension = z.number().min(0).max(100_000);
@@ -67,19 +71,8 @@ export const signalsSchema = z.strictObject({
   page: pageSchema.optional(),
 }) satisfies z.ZodType<EnvironmentSignals>;
 
-const clientFrameSchema = z.discriminatedUnion("t", [
+export const clientFrameSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("signals"), d: signalsSchema }),
   z.strictObject({ t: z.literal("token") }),
   z.strictObject({ t: z.literal("report"), m: boundedText(200) }),
-]);
-
-export type FrameCheck = { ok: true; frame: ClientFrame } | { ok: false; message: string };
-
-/** Checks a decoded frame against the protocol; a refusal names the field. */
-export function checkClientFrame(value: unknown): FrameCheck {
-  const result = clientFrameSchema.safeParse(value);
-  if (result.success) return { ok: true, frame: result.data as ClientFrame };
-  const issue = result.error.issues[0]!;
-  const path = formatPath(issue.path);
-  return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
-}
+]) satisfies z.ZodType<ClientFrame>;

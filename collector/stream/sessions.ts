@@ -6,7 +6,7 @@
 import type { ClientFrame, ServerFrame } from "../../sdk/protocol.js";
 import type { SiteConfig } from "../config.js";
 import { newId } from "../ids.js";
-import { checkClientFrame } from "../protocol/client-frame.js";
+import { checkClientFrame } from "../protocol/frame-check.js";
 import type { SessionRecord, Store } from "../store/types.js";
 import type { TokenService } from "../token.js";
 import type { Metrics } from "../metrics.js";
@@ -20,12 +20,22 @@ export interface SessionDeps {
   metrics?: Metrics;
 }
 
+/** Per collector's metrics, the frame counter's series by type, looked up once: prom-client hashes a label object on every call. */
+const frameSeries = new WeakMap<Metrics, Map<string, { inc(): void }>>();
+
 /** Counts a received frame in /metrics by what it was: signals, token, report, invalid or malformed. */
 export function countFrame(deps: SessionDeps, outcome: FrameOutcome | "malformed"): void {
-  if (!deps.metrics) return;
-  if (outcome === "malformed") return void deps.metrics.streamFrames.inc({ type: "malformed", result: "refused" });
-  const type = outcome.kind === "done" ? "report" : outcome.kind === "refused" ? "invalid" : outcome.kind;
-  deps.metrics.streamFrames.inc({ type, result: outcome.kind === "refused" ? "refused" : "accepted" });
+  const { metrics } = deps;
+  if (!metrics) return;
+  const type = outcome === "malformed" ? "malformed" : outcome.kind === "done" ? "report" : outcome.kind === "refused" ? "invalid" : outcome.kind;
+  let series = frameSeries.get(metrics);
+  if (!series) frameSeries.set(metrics, (series = new Map()));
+  let counter = series.get(type);
+  if (!counter) {
+    counter = metrics.streamFrames.labels({ type, result: type === "malformed" || type === "invalid" ? "refused" : "accepted" });
+    series.set(type, counter);
+  }
+  counter.inc();
 }
 
 export interface SessionOrigin {
@@ -74,8 +84,8 @@ export async function tokenFrame(tokens: TokenService, session: SessionRecord): 
 
 /** What one decoded frame asks of the transport. */
 export type FrameOutcome =
-  /** Signals were merged into the session: store it. */
-  | { kind: "signals" }
+  /** Signals were merged into the session: store it, at once when the page's form was just submitted. */
+  | { kind: "signals"; hasSubmit: boolean }
   /** Issue a fresh token. */
   | { kind: "token" }
   /** Nothing to do (a report, already logged). */
@@ -96,9 +106,11 @@ export function applyFrame(session: SessionRecord, decoded: unknown, reports: Re
     reports.report(session, frame.m);
     return { kind: "done" };
   }
-  session.signals = { ...session.signals, ...frame.d };
+  const hasSubmit = (frame.d.page?.submits ?? 0) > (session.signals.page?.submits ?? 0);
+  // In place, as updatedAtMs: the record is this socket's (or request's) own, and a store write encodes it as it is then.
+  Object.assign(session.signals, frame.d);
   session.updatedAtMs = Date.now();
-  return { kind: "signals" };
+  return { kind: "signals", hasSubmit };
 }
 
 /**

@@ -8,6 +8,7 @@ import { clientIp } from "../http/client-ip.js";
 import { ConnectionCounter, RateLimiter, type BucketLimit } from "../http/rate-limit.js";
 import { decodeFrame, encodeFrame } from "../protocol/codec.js";
 import type { SessionRecord } from "../store/types.js";
+import { SessionWrites } from "./session-writes.js";
 import { applyFrame, checkSite, countFrame, openSession, ReportLog, resumableSessionId, tokenFrame, type SessionDeps } from "./sessions.js";
 
 export interface StreamSocketData {
@@ -60,18 +61,19 @@ const MAX_TOKENS_PER_WINDOW = 20;
 export interface StreamCore<Socket> {
   upgrade(request: UpgradeRequest): UpgradeCheck;
   open(socket: Socket): void;
-  /** `bytes` must be the socket's own copy: it is kept while the session opens. */
+  /** `bytes` need only be valid during the call: a frame that must wait for the session is copied. */
   message(socket: Socket, bytes: Uint8Array): void;
   close(socket: Socket): void;
-  /** Going away (the script reconnects, to another collector if there is one). */
-  closeAll(): void;
+  /** Going away (the script reconnects, to another collector if there is one); resolves once every session is stored. */
+  closeAll(): Promise<void>;
 }
 
 /**
  * The upgrade checks the site key and the page's origin, the open creates (or resumes) a session and
  * sends its first token at once, and each frame merges signals into the session, asks for a fresh
  * token or reports a script error. Bad frames are refused with an error frame; the socket is closed
- * only for floods.
+ * only for floods. Sessions are kept in memory and stored as session-writes.ts describes: at once
+ * on a submit, before a token is issued and on close, otherwise at most once a second.
  */
 export function createStreamCore<Socket>(deps: StreamDeps, transport: StreamTransport<Socket>): StreamCore<Socket> {
   const reports = new ReportLog(deps.log);
@@ -79,12 +81,16 @@ export function createStreamCore<Socket>(deps: StreamDeps, transport: StreamTran
   const connections = new ConnectionCounter(deps.limits.connectionsPerIp);
   const opens = new RateLimiter(deps.limits.opensPerIp);
   const frames = new RateLimiter(deps.limits.framesPerIp);
+  const writes = new SessionWrites(deps.store, deps.log);
   const send = (socket: Socket, frame: ServerFrame) => {
     if (!transport.data(socket).isClosed) transport.send(socket, encodeFrame(frame));
   };
   const sendToken = async (socket: Socket) => {
     const { session } = transport.data(socket);
-    if (session) send(socket, await tokenFrame(deps.tokens, session));
+    if (!session) return;
+    // The page gets the token only once the store has its session's changes: an assess with it sees them.
+    await writes.writeIfDirty(session);
+    send(socket, await tokenFrame(deps.tokens, session));
   };
 
   const handleFrame = (socket: Socket, session: SessionRecord, bytes: Uint8Array) => {
@@ -100,7 +106,10 @@ export function createStreamCore<Socket>(deps: StreamDeps, transport: StreamTran
     const outcome = applyFrame(session, decoded, reports);
     countFrame(deps, outcome);
     if (outcome.kind === "refused") send(socket, outcome.frame);
-    else if (outcome.kind === "signals") deps.store.putSession(session).catch((err: unknown) => deps.log(`stream: could not store signals: ${String(err)}`));
+    else if (outcome.kind === "signals") {
+      if (outcome.hasSubmit) void writes.writeNow(session);
+      else writes.changed(session);
+    }
     // A first or changed device: a fresh token carries its hash, so an assess reads its history at once.
     const isNewDevice = outcome.kind === "signals" && !!session.signals.visitorId && session.signals.visitorId !== visitorBefore;
     if (outcome.kind === "token" || isNewDevice) {
@@ -170,7 +179,7 @@ export function createStreamCore<Socket>(deps: StreamDeps, transport: StreamTran
         return;
       }
       if (data.session) handleFrame(socket, data.session, bytes);
-      else if (data.pending.length < MAX_PENDING_FRAMES) data.pending.push(bytes);
+      else if (data.pending.length < MAX_PENDING_FRAMES) data.pending.push(new Uint8Array(bytes));
       else transport.end(socket, 1008, "too many frames before the session opened");
     },
 
@@ -179,11 +188,13 @@ export function createStreamCore<Socket>(deps: StreamDeps, transport: StreamTran
       const data = transport.data(socket);
       data.isClosed = true;
       if (data.isCounted) connections.close(data.ip);
+      if (data.session) void writes.writeIfDirty(data.session);
       sockets.delete(socket);
     },
 
     closeAll() {
       for (const socket of [...sockets]) if (!transport.data(socket).isClosed) transport.end(socket, 1001, "collector shutting down");
+      return writes.flush();
     },
   };
 }

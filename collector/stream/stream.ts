@@ -6,7 +6,7 @@ import { createStreamCore, type StreamDeps, type StreamSocketData } from "./stre
 export type { StreamDeps, StreamLimits } from "./stream-core.js";
 
 /** The script's WebSocket on uWebSockets.js; what each event does is in stream-core.ts. */
-export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): void } {
+export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): Promise<void> } {
   const core = createStreamCore<WebSocket<StreamSocketData>>(deps, {
     data: (ws) => ws.getUserData(),
     send: (ws, bytes) => void ws.send(bytes, true),
@@ -33,7 +33,8 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): 
     },
 
     open: (ws) => core.open(ws),
-    message: (ws, message) => core.message(ws, new Uint8Array(message.slice(0))),
+    // A view of uWS's own buffer, valid during this call only: the core copies what it keeps.
+    message: (ws, message) => core.message(ws, new Uint8Array(message)),
     close: (ws) => core.close(ws),
   });
 

@@ -9,7 +9,7 @@ import { pack } from "msgpackr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_FRAME_BYTES } from "../../sdk/protocol.js";
 import { decodeFrame } from "../../collector/protocol/codec.js";
-import { checkClientFrame } from "../../collector/protocol/client-frame.js";
+import { checkClientFrame } from "../../collector/protocol/frame-check.js";
 import { fuzzRuns, fuzzTimeoutMs } from "../fuzz/runs.js";
 import { spawnCollector, type ChildCollector } from "./child-collector.js";
 import { mustOpen, openStream, type HostileSocket } from "./ws-client.js";
