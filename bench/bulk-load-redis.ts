@@ -1,0 +1,154 @@
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
+import { Redis } from "ioredis";
+import type { StoreConfig } from "../collector/config.js";
+import type { IdentifierKind } from "../collector/identity/normalise.js";
+import { keys } from "../collector/store/keys.js";
+import { openStore } from "../collector/store/open.js";
+import { historyMember, pack, tokenUseValue } from "../collector/store/redis/records.js";
+import type { AttemptRecord } from "../collector/store/types.js";
+import { priorRecord, type BuiltAttempt, type FillPlan, type FillResult } from "./assess-fill.js";
+
+/**
+ * A bulk loader for the benchmarks' prior history in Redis: it writes exactly the keys, values, scores
+ * and expiry times RedisStore.recordAttempt writes (keys from store/keys.ts, records packed by
+ * store/redis/records.ts), but a few thousand attempts per pipeline instead of one MULTI each, and
+ * what recordAttempt adds one attempt at a time to a shared sorted set (the time and open-review
+ * indexes, an identifier's history) as one ZADD per key per pipeline. Checked against recordAttempt in
+ * test/integration/bulk-load.test.ts. One server only (not a cluster), and only for attempts never
+ * recorded before: recordAttempt's ZREM of a not-open attempt from the open-review indexes, which
+ * removes nothing for a new id, is left out.
+ */
+
+/** As redis-store.ts: records expire `retentionMs` plus a day after their time (the test pins it). */
+const RETENTION_GRACE_MS = 86_400_000;
+const DEFAULT_RETENTION_MS = 90 * 86_400_000;
+/** Score-member pairs per ZADD: long commands are fine, unbounded ones are not. */
+const ZADD_PAIRS = 1000;
+const idx = keys.redis.index;
+
+type Arg = string | number | Buffer;
+
+export class RedisBulkWriter {
+  constructor(
+    private readonly client: Redis,
+    private readonly retentionMs = DEFAULT_RETENTION_MS,
+  ) {}
+
+  private expiresAt(tsMs: number): number {
+    return Math.round(tsMs + this.retentionMs + RETENTION_GRACE_MS);
+  }
+
+  /** Writes the attempts in one pipeline (no MULTI) and resolves once the server acknowledged every command. */
+  async write(records: readonly AttemptRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const commands: Arg[][] = [];
+    const sorted = new Map<string, Arg[]>();
+    const add = (key: string, score: number, member: string) => {
+      const pairs = sorted.get(key);
+      if (pairs) pairs.push(score, member);
+      else sorted.set(key, [score, member]);
+    };
+    /** An identifier's history key and the expiry of its last attempt here: recordAttempt's PEXPIREAT of the last one wins. */
+    const historyExpiry = new Map<string, number>();
+    const sites = new Set<string>();
+    for (const attempt of records) {
+      const expiresAt = this.expiresAt(attempt.tsMs);
+      commands.push(["set", keys.redis.attempt(attempt.id), pack(attempt), "PXAT", expiresAt]);
+      add(idx("attempts"), attempt.tsMs, attempt.id);
+      add(idx("attempts", attempt.siteKey), attempt.tsMs, attempt.id);
+      sites.add(attempt.siteKey);
+      if (attempt.review?.status === "open") {
+        add(idx("reviews"), 0, attempt.id);
+        add(idx("reviews", attempt.siteKey), 0, attempt.id);
+      }
+      commands.push(["set", keys.redis.order(attempt.siteKey, attempt.orderId), attempt.id, "PXAT", expiresAt]);
+      if (attempt.tokenJti !== undefined) commands.push(["set", keys.redis.tokenUse(attempt.tokenJti), tokenUseValue(attempt), "PXAT", expiresAt, "NX"]);
+      const member = historyMember(attempt);
+      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
+        const key = keys.redis.history(kind, hash);
+        add(key, attempt.tsMs, member);
+        historyExpiry.set(key, expiresAt);
+      }
+    }
+    commands.push(["sadd", idx("sites"), ...sites]);
+    for (const [key, pairs] of sorted) {
+      for (let at = 0; at < pairs.length; at += 2 * ZADD_PAIRS) commands.push(["zadd", key, ...pairs.slice(at, at + 2 * ZADD_PAIRS)]);
+    }
+    for (const [key, expiresAt] of historyExpiry) commands.push(["pexpireat", key, expiresAt]);
+    const replies = await this.client.pipeline(commands as unknown as string[][]).exec();
+    if (replies === null) throw new Error("redis discarded the pipeline");
+    const failed = replies.find(([err]) => err);
+    if (failed) throw failed[0];
+  }
+}
+
+/** One pipeline per message of the builder (2,000 attempts, bench/assess-fill.ts); this many unacknowledged at once. */
+const PIPELINES_IN_FLIGHT = 2;
+
+/**
+ * Fills a Redis server with the assess benchmark's prior history (the attempts bench/assess-fill.ts's
+ * worker builds: the same population, hashed under the store's own key, which it creates through the
+ * store) through RedisBulkWriter. Returns the identifier hash key, which the collector then finds.
+ */
+export async function bulkLoadPriorHistoryRedis(
+  storeConfig: StoreConfig,
+  plan: FillPlan,
+  log: (line: string) => void,
+  options: { retentionMs?: number } = {},
+): Promise<FillResult & { hashKey: Buffer }> {
+  if (storeConfig.kind !== "redis" || storeConfig.url === undefined) throw new Error("the Redis bulk loader fills one Redis server (store.url), not a cluster");
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  const store = openStore(storeConfig, { retentionMs });
+  let hashKey: Buffer;
+  try {
+    hashKey = await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32));
+  } finally {
+    await store.close();
+  }
+  if (plan.count === 0) return { seconds: 0, rate: 0, starvedSeconds: 0, hashKey };
+  const started = performance.now();
+  let starvedMs = 0;
+  const client = new Redis(storeConfig.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  const writer = new RedisBulkWriter(client, retentionMs);
+  const worker = new Worker(new URL("./assess-fill.js", import.meta.url), { workerData: { assessFill: { ...plan, hashKey } } });
+  const inFlight: Promise<void>[] = [];
+  try {
+    const messages: { attempts?: BuiltAttempt[]; done?: boolean; error?: string }[] = [];
+    let wake: (() => void) | undefined;
+    let failure: Error | undefined;
+    worker.on("message", (message) => (messages.push(message), wake?.()));
+    worker.on("error", (err) => ((failure = err), wake?.()));
+    for (let i = 0; i < PIPELINES_IN_FLIGHT + 2; i++) worker.postMessage("more");
+    let written = 0;
+    let reported = 0;
+    for (;;) {
+      const waitFrom = performance.now();
+      while (messages.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      starvedMs += performance.now() - waitFrom;
+      if (failure) throw failure;
+      const message = messages.shift()!;
+      if (message.error) throw new Error(`assess fill worker: ${message.error}`);
+      if (message.done) break;
+      if (!message.attempts) continue;
+      worker.postMessage("more");
+      inFlight.push(writer.write(message.attempts.map((built) => priorRecord(built, plan.siteKey))));
+      if (inFlight.length >= PIPELINES_IN_FLIGHT) await inFlight.shift();
+      written += message.attempts.length;
+      if (written - reported >= 100_000) {
+        reported = written;
+        const seconds = (performance.now() - started) / 1000;
+        log(`bulk load (redis): ${written.toLocaleString("en")} attempts sent (${Math.round(written / seconds).toLocaleString("en")}/s; waiting for the builder ${Math.round(starvedMs / 1000)} s)`);
+      }
+    }
+    await Promise.all(inFlight.splice(0));
+  } finally {
+    await Promise.allSettled(inFlight);
+    await worker.terminate();
+    await client.quit().catch(() => client.disconnect());
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds: Math.round(seconds * 10) / 10, rate: Math.round(plan.count / seconds), starvedSeconds: Math.round(starvedMs / 100) / 10, hashKey };
+}
