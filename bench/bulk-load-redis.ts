@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createConnection, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { Redis } from "ioredis";
@@ -30,19 +32,46 @@ const idx = keys.redis.index;
 
 type Arg = string | number | Buffer;
 
+/**
+ * Writes the attempts as RedisStore.recordAttempt would, each batch as one pipeline on its own
+ * connection. The commands go out as RESP encoded here, in one buffer per batch: ioredis builds an
+ * object and a promise per command, which cost several times Redis's own work for the ~16 commands
+ * an attempt takes. Every reply to these commands is one line (`+OK`, `:n`, `$-1` for a token use
+ * already there), so reading the replies is counting lines and looking for an error (`-…`).
+ */
 export class RedisBulkWriter {
-  constructor(
-    private readonly client: Redis,
-    private readonly retentionMs = DEFAULT_RETENTION_MS,
-  ) {}
+  private readonly waiting: { replies: number; resolve: () => void; reject: (err: Error) => void }[] = [];
+  /** The first byte of the reply line being read (undefined between lines), and the rest of it unless it is `+…` or `:…`. */
+  private lineType: number | undefined;
+  private line = "";
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly retentionMs: number,
+  ) {
+    socket.on("data", (data: Buffer) => this.onData(data));
+    socket.on("error", (err) => this.fail(err));
+    socket.on("close", () => this.fail(new Error("redis closed the bulk loader's connection")));
+  }
+
+  /** A connection to one server, `redis://HOST:PORT` without a password or database number. */
+  static async connect(url: string, retentionMs = DEFAULT_RETENTION_MS): Promise<RedisBulkWriter> {
+    const { hostname, port, username, password, pathname } = new URL(url);
+    if (username || password || (pathname !== "" && pathname !== "/" && pathname !== "/0")) throw new Error("the bulk loader connects to redis://HOST:PORT only");
+    const socket = createConnection({ host: hostname, port: Number(port || 6379), noDelay: true });
+    await once(socket, "connect");
+    return new RedisBulkWriter(socket, retentionMs);
+  }
 
   private expiresAt(tsMs: number): number {
     return Math.round(tsMs + this.retentionMs + RETENTION_GRACE_MS);
   }
 
   /** Writes the attempts in one pipeline (no MULTI) and resolves once the server acknowledged every command. */
-  async write(records: readonly AttemptRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  write(records: readonly AttemptRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
     const commands: Arg[][] = [];
     const sorted = new Map<string, Arg[]>();
     const add = (key: string, score: number, member: string) => {
@@ -55,7 +84,7 @@ export class RedisBulkWriter {
     const sites = new Set<string>();
     for (const attempt of records) {
       const expiresAt = this.expiresAt(attempt.tsMs);
-      commands.push(["set", keys.redis.attempt(attempt.id), pack(attempt), "PXAT", expiresAt]);
+      commands.push(["SET", keys.redis.attempt(attempt.id), pack(attempt), "PXAT", expiresAt]);
       add(idx("attempts"), attempt.tsMs, attempt.id);
       add(idx("attempts", attempt.siteKey), attempt.tsMs, attempt.id);
       sites.add(attempt.siteKey);
@@ -63,8 +92,8 @@ export class RedisBulkWriter {
         add(idx("reviews"), 0, attempt.id);
         add(idx("reviews", attempt.siteKey), 0, attempt.id);
       }
-      commands.push(["set", keys.redis.order(attempt.siteKey, attempt.orderId), attempt.id, "PXAT", expiresAt]);
-      if (attempt.tokenJti !== undefined) commands.push(["set", keys.redis.tokenUse(attempt.tokenJti), tokenUseValue(attempt), "PXAT", expiresAt, "NX"]);
+      commands.push(["SET", keys.redis.order(attempt.siteKey, attempt.orderId), attempt.id, "PXAT", expiresAt]);
+      if (attempt.tokenJti !== undefined) commands.push(["SET", keys.redis.tokenUse(attempt.tokenJti), tokenUseValue(attempt), "PXAT", expiresAt, "NX"]);
       const member = historyMember(attempt);
       for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
         const key = keys.redis.history(kind, hash);
@@ -72,16 +101,74 @@ export class RedisBulkWriter {
         historyExpiry.set(key, expiresAt);
       }
     }
-    commands.push(["sadd", idx("sites"), ...sites]);
+    commands.push(["SADD", idx("sites"), ...sites]);
     for (const [key, pairs] of sorted) {
-      for (let at = 0; at < pairs.length; at += 2 * ZADD_PAIRS) commands.push(["zadd", key, ...pairs.slice(at, at + 2 * ZADD_PAIRS)]);
+      for (let at = 0; at < pairs.length; at += 2 * ZADD_PAIRS) commands.push(["ZADD", key, ...pairs.slice(at, at + 2 * ZADD_PAIRS)]);
     }
-    for (const [key, expiresAt] of historyExpiry) commands.push(["pexpireat", key, expiresAt]);
-    const replies = await this.client.pipeline(commands as unknown as string[][]).exec();
-    if (replies === null) throw new Error("redis discarded the pipeline");
-    const failed = replies.find(([err]) => err);
-    if (failed) throw failed[0];
+    for (const [key, expiresAt] of historyExpiry) commands.push(["PEXPIREAT", key, expiresAt]);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ replies: commands.length, resolve, reject });
+      this.socket.write(encode(commands));
+    });
   }
+
+  private onData(data: Buffer): void {
+    for (let i = 0; i < data.length; i++) {
+      const byte = data[i]!;
+      if (this.lineType === undefined) {
+        this.lineType = byte;
+        this.line = "";
+      } else if (byte === 0x0a /* \n */) {
+        const [type, line] = [this.lineType, this.line.trim()];
+        this.lineType = undefined;
+        if (type === 0x2d /* - */) return this.fail(new Error(`redis refused a bulk-load command: ${line}`));
+        if (type !== 0x2b /* + */ && type !== 0x3a /* : */ && !(type === 0x24 /* $ */ && line === "-1")) {
+          return this.fail(new Error(`the bulk loader got a reply it does not read: ${String.fromCharCode(type)}${line}`));
+        }
+        const current = this.waiting[0];
+        if (!current) return this.fail(new Error("redis sent a reply nobody waited for"));
+        if (--current.replies === 0) {
+          this.waiting.shift();
+          current.resolve();
+        }
+      } else if (this.lineType !== 0x2b && this.lineType !== 0x3a) {
+        this.line += String.fromCharCode(byte);
+      }
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const waiting of this.waiting.splice(0)) waiting.reject(err);
+    this.socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) return;
+    this.failure = new Error("the bulk loader is closed");
+    await new Promise<void>((resolve) => this.socket.end(resolve));
+  }
+}
+
+/** Commands as RESP arrays of bulk strings, in one buffer. */
+function encode(commands: Arg[][]): Buffer {
+  const parts: Buffer[] = [];
+  let text = "";
+  for (const command of commands) {
+    text += `*${command.length}\r\n`;
+    for (const arg of command) {
+      if (Buffer.isBuffer(arg)) {
+        parts.push(Buffer.from(`${text}$${arg.length}\r\n`), arg);
+        text = "\r\n";
+      } else {
+        const value = typeof arg === "number" ? String(arg) : arg;
+        text += `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+      }
+    }
+  }
+  parts.push(Buffer.from(text));
+  return Buffer.concat(parts);
 }
 
 /** One pipeline per message of the builder (2,000 attempts, bench/assess-fill.ts); this many unacknowledged at once. */
@@ -110,9 +197,14 @@ export async function bulkLoadPriorHistoryRedis(
   if (plan.count === 0) return { seconds: 0, rate: 0, starvedSeconds: 0, hashKey };
   const started = performance.now();
   let starvedMs = 0;
+  const writer = await RedisBulkWriter.connect(storeConfig.url, retentionMs);
   const client = new Redis(storeConfig.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
-  const writer = new RedisBulkWriter(client, retentionMs);
+  // With `appendfsync always` the server fsyncs its AOF once per event-loop turn, and a turn reads
+  // about 16 KB of a pipeline: hundreds of fsyncs per pipeline. The load writes the AOF unsynced
+  // (the kernel flushes it) and puts the server's setting back when done.
+  const [, appendfsync] = (await client.config("GET", "appendfsync")) as [string, string];
+  await client.config("SET", "appendfsync", "no");
   const worker = new Worker(new URL("./assess-fill.js", import.meta.url), { workerData: { assessFill: { ...plan, hashKey } } });
   const inFlight: Promise<void>[] = [];
   try {
@@ -134,7 +226,9 @@ export async function bulkLoadPriorHistoryRedis(
       if (message.done) break;
       if (!message.attempts) continue;
       worker.postMessage("more");
-      inFlight.push(writer.write(message.attempts.map((built) => priorRecord(built, plan.siteKey))));
+      const writing = writer.write(message.attempts.map((built) => priorRecord(built, plan.siteKey)));
+      writing.catch(() => {}); // awaited below; a failure rejects every write in flight at once
+      inFlight.push(writing);
       if (inFlight.length >= PIPELINES_IN_FLIGHT) await inFlight.shift();
       written += message.attempts.length;
       if (written - reported >= 100_000) {
@@ -147,8 +241,10 @@ export async function bulkLoadPriorHistoryRedis(
   } finally {
     await Promise.allSettled(inFlight);
     await worker.terminate();
-    await client.quit().catch(() => client.disconnect());
+    await writer.close();
+    await client.config("SET", "appendfsync", appendfsync).finally(() => client.quit().catch(() => client.disconnect()));
   }
   const seconds = (performance.now() - started) / 1000;
+  log(`bulk load (redis): ${plan.count.toLocaleString("en")} attempts in ${Math.round(seconds)} s, waiting for the builder ${Math.round(starvedMs / 1000)} s; appendfsync back to ${appendfsync}`);
   return { seconds: Math.round(seconds * 10) / 10, rate: Math.round(plan.count / seconds), starvedSeconds: Math.round(starvedMs / 100) / 10, hashKey };
 }

@@ -1,5 +1,5 @@
 import type { AssessBenchResult } from "./assess.js";
-import type { AssessMatrixResult } from "./assess-matrix.js";
+import type { AssessMatrixResult, StoreMatrix } from "./assess-matrix.js";
 import type { BacktestBenchResult } from "./backtest.js";
 import type { FirstTokenResult } from "./first-token.js";
 import type { IngestBenchResult, IngestRun, MemoryBenchResult, MemoryRun } from "./ingest.js";
@@ -59,19 +59,28 @@ export function printBacktest(results: BacktestBenchResult[]): void {
 }
 
 export function printAssessMatrix(r: AssessMatrixResult): void {
+  if (r.inputs.stores.includes("lmdb")) printStoreMatrix(r);
+  else console.log(`assess in LMDB             not run (--stores ${r.inputs.stores.join(",")})`);
+  if (r.redis) printStoreMatrix(r.redis);
+  else console.log(`assess in Redis            not run (--stores ${r.inputs.stores.join(",")})`);
+}
+
+function printStoreMatrix(r: StoreMatrix): void {
+  const store = r.store === "lmdb" ? "LMDB" : "Redis";
+  if (r.server) console.log(`assess ${store} server        redis-server ${r.server.version}, ${r.server.persistence}, ${r.server.args.join(" ")}; a fresh server per store size, on this machine`);
   for (const fill of r.fills) {
-    console.log(`${machineTag(fill.machine)} assess store           ${n(fill.attempts)} prior attempts bulk-loaded into LMDB in ${fill.seconds} s (${n(fill.rate)}/s), ${(fill.dataBytes / 2 ** 30).toFixed(2)} GiB`);
+    const memory = fill.memoryBytes === undefined ? "" : `, ${(fill.memoryBytes / 2 ** 30).toFixed(2)} GiB in memory (${fill.attempts > 0 ? `${kb(fill.memoryBytes / fill.attempts)} per attempt` : "empty"})`;
+    console.log(`${machineTag(fill.machine)} assess ${store.padEnd(5)} store     ${n(fill.attempts)} prior attempts bulk-loaded in ${fill.seconds} s (${n(fill.rate)}/s), ${(fill.dataBytes / 2 ** 30).toFixed(2)} GiB on disk${memory}`);
   }
   for (const c of r.cells) {
     const errors = Object.entries(c.errorKinds).map(([kind, count]) => `${count}× ${kind}`).join(", ");
     const isTarget = c.priorAttempts === 1_000_000 && c.offeredRate === 1000;
     console.log(
-      `${machineTag(c.machine)} assess ${n(c.priorAttempts).padStart(9)} prior, ${n(c.offeredRate).padStart(5)}/s offered for ${c.seconds} s: p50 ${n(round(c.latencyMs.p50))} · p99 ${n(round(c.latencyMs.p99))} ms; ${n(c.achievedRate)}/s achieved, ${n(c.ok)} ok` +
+      `${machineTag(c.machine)} assess ${store.padEnd(5)} ${n(c.priorAttempts).padStart(9)} prior, ${n(c.offeredRate).padStart(5)}/s offered for ${c.seconds} s: p50 ${n(round(c.latencyMs.p50))} · p99 ${n(round(c.latencyMs.p99))} ms; ${n(c.achievedRate)}/s achieved, ${n(c.ok)} ok` +
         (c.errors ? `, errors: ${errors}` : "") +
         (isTarget ? ` (target p99 ≤ 5 ms: ${verdict(c.errors === 0 && c.latencyMs.p99 <= 5)})` : ""),
     );
   }
-  console.log(`assess in Redis            not measured yet: the matrix needs a Redis bulk loader in LOADERS (bench/assess-matrix.ts)`);
 }
 
 export function printAssess({ machine, target, prior, history, openLoop, closedLoop }: AssessBenchResult): void {

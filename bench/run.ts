@@ -9,7 +9,9 @@ import { printAssess, printAssessMatrix, printBacktest, printFirstToken, printIn
  * `--loads N` (script loads per variant), `--sessions N` (ingest), `--streams N` (memory) size the
  * new benchmarks; `--attempts N`, `--rate R`, `--seconds S` size the single-point assess benchmark,
  * `--closed-seconds S` its max-throughput run (0 skips it), and `--data DIR` keeps its filled store
- * in DIR and reuses it on the next run.
+ * in DIR and reuses it on the next run. The assess matrix: `--stores lmdb,redis` (default both),
+ * `--prior 0,100000` (prior attempts per store size), `--rates 500,1000` (offered per second) and
+ * `--matrix-seconds S` (per rate).
  * Progress goes to stderr, so stdout holds only the results. Each benchmark is imported when it runs:
  * Playwright and the collector take seconds to load on a busy machine.
  */
@@ -30,6 +32,23 @@ function flag(name: string): number | undefined {
   }
   return value;
 }
+
+/** A comma-separated flag: its items, each checked by `isValid`; undefined when the flag is absent. */
+function list(name: string, isValid: (item: string) => boolean, what: string): string[] | undefined {
+  const at = args.indexOf(`--${name}`);
+  if (at === -1) return undefined;
+  const items = (args[at + 1] ?? "").split(",");
+  if (items.length === 0 || !items.every(isValid)) {
+    console.error(`--${name} takes a comma-separated list of ${what}`);
+    process.exit(2);
+  }
+  return items;
+}
+const isCount = (item: string) => /^\d+$/.test(item);
+const isRate = (item: string) => /^\d+$/.test(item) && Number(item) > 0;
+const priorFlag = list("prior", isCount, "prior attempt counts (0 or more)")?.map(Number);
+const ratesFlag = list("rates", isRate, "offered rates per second")?.map(Number);
+const storesFlag = list("stores", (item) => item === "lmdb" || item === "redis", "stores: lmdb, redis") as ("lmdb" | "redis")[] | undefined;
 
 const only = args.includes("--only") ? (args[args.indexOf("--only") + 1] ?? "").split(",") : undefined;
 const unknown = only?.filter((name) => !(BENCHMARKS as readonly string[]).includes(name)) ?? [];
@@ -72,7 +91,14 @@ if (runs("backtest")) {
   if (!asJson) printBacktest(backtest);
 }
 if (runs("assess-matrix")) {
-  const assessMatrix = await (await import("./assess-matrix.js")).benchAssessMatrix({ priorAttempts: sizes.priorAttempts, rates: sizes.rates, seconds: sizes.matrixSeconds, warmupRequests: sizes.warmup, log });
+  const assessMatrix = await (await import("./assess-matrix.js")).benchAssessMatrix({
+    priorAttempts: priorFlag ?? sizes.priorAttempts,
+    rates: ratesFlag ?? sizes.rates,
+    seconds: flag("matrix-seconds") ?? sizes.matrixSeconds,
+    warmupRequests: sizes.warmup,
+    ...(storesFlag ? { stores: storesFlag } : {}),
+    log,
+  });
   results.assessMatrix = assessMatrix;
   if (!asJson) printAssessMatrix(assessMatrix);
 }

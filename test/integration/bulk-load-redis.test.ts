@@ -89,13 +89,11 @@ describe("the benchmarks' Redis bulk loader", () => {
       await store.close();
       await bulkStore.close();
     }
-    const client = new Redis(viaBulk.url);
+    const writer = await RedisBulkWriter.connect(viaBulk.url, RETENTION_MS);
     try {
-      const writer = new RedisBulkWriter(client, RETENTION_MS);
-      await writer.write(records.slice(0, 100));
-      await writer.write(records.slice(100));
+      await Promise.all([writer.write(records.slice(0, 100)), writer.write(records.slice(100))]);
     } finally {
-      client.disconnect();
+      await writer.close();
     }
   });
   afterAll(async () => {
@@ -150,6 +148,20 @@ describe("the benchmarks' Redis bulk loader", () => {
       expect(reasons.size).toBeGreaterThan(1);
     } finally {
       await Promise.all([a.destroy(), b.destroy()]);
+    }
+  });
+
+  it("fails a write the server refuses, with the server's error", async () => {
+    const server = await startRedis({ appendfsync: "everysec" });
+    const client = new Redis(server.url);
+    const writer = await RedisBulkWriter.connect(server.url, RETENTION_MS);
+    try {
+      await client.set("vakt:{index}:sites", "not a set");
+      await expect(writer.write(records.slice(0, 3))).rejects.toThrow(/refused a bulk-load command: WRONGTYPE/);
+    } finally {
+      await writer.close();
+      client.disconnect();
+      await server.destroy();
     }
   });
 });
