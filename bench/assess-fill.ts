@@ -93,9 +93,12 @@ export async function loadPriorHistory(storeConfig: StoreConfig, plan: FillPlan,
   }
 }
 
-export async function fillPriorAttempts(store: Store, hashKey: Buffer, plan: FillPlan, log: (line: string) => void): Promise<FillResult> {
-  const batch = plan.batch ?? 50;
-  const maxInFlight = plan.inFlight ?? 8;
+/**
+ * The attempts the fill worker builds for `plan`, in the batches it sends them, with `ahead` batches
+ * requested in advance so that it builds the next while the caller writes this one. `waited.ms`
+ * grows by the time the caller spent waiting for the builder.
+ */
+export async function* builtBatches(plan: FillPlan, hashKey: Buffer, ahead: number, waited: { ms: number }): AsyncGenerator<BuiltAttempt[]> {
   const worker = new Worker(new URL(import.meta.url), { workerData: { assessFill: { ...plan, hashKey } } });
   const received: BuiltAttempt[][] = [];
   let wake: (() => void) | undefined;
@@ -111,45 +114,48 @@ export async function fillPriorAttempts(store: Store, hashKey: Buffer, plan: Fil
     failure = err;
     wake?.();
   });
-  const nextMessage = async (): Promise<BuiltAttempt[] | undefined> => {
-    while (received.length === 0 && !isDone && !failure) await new Promise<void>((resolve) => (wake = resolve));
-    if (failure) throw failure;
-    const attempts = received.shift();
-    if (attempts) worker.postMessage("more");
-    return attempts;
-  };
-
-  const started = performance.now();
-  let starvedMs = 0;
-  let recorded = 0;
-  let reported = 0;
-  const inFlight: Promise<unknown>[] = [];
   try {
-    for (let i = 0; i < PREFETCH_MESSAGES; i++) worker.postMessage("more");
+    for (let i = 0; i < ahead; i++) worker.postMessage("more");
     for (;;) {
       const waitFrom = performance.now();
-      const attempts = await nextMessage();
-      starvedMs += performance.now() - waitFrom;
-      if (!attempts) break;
-      for (let start = 0; start < attempts.length; start += batch) {
-        const writes: Promise<void>[] = [];
-        for (const built of attempts.slice(start, start + batch)) writes.push(store.recordAttempt(priorRecord(built, plan.siteKey)));
-        inFlight.push(Promise.all(writes));
-        if (inFlight.length >= maxInFlight) await inFlight.shift();
-      }
-      recorded += attempts.length;
-      if (recorded - reported >= 100_000) {
-        reported = recorded;
-        const seconds = (performance.now() - started) / 1000;
-        log(`assess:   ${recorded.toLocaleString("en")} attempts recorded (${Math.round(recorded / seconds).toLocaleString("en")}/s)`);
-      }
+      while (received.length === 0 && !isDone && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      waited.ms += performance.now() - waitFrom;
+      if (failure) throw failure;
+      const attempts = received.shift();
+      if (!attempts) return;
+      worker.postMessage("more");
+      yield attempts;
     }
-    await Promise.all(inFlight);
   } finally {
     await worker.terminate();
   }
+}
+
+export async function fillPriorAttempts(store: Store, hashKey: Buffer, plan: FillPlan, log: (line: string) => void): Promise<FillResult> {
+  const batch = plan.batch ?? 50;
+  const maxInFlight = plan.inFlight ?? 8;
+  const started = performance.now();
+  const waited = { ms: 0 };
+  let recorded = 0;
+  let reported = 0;
+  const inFlight: Promise<unknown>[] = [];
+  for await (const attempts of builtBatches(plan, hashKey, PREFETCH_MESSAGES, waited)) {
+    for (let start = 0; start < attempts.length; start += batch) {
+      const writes: Promise<void>[] = [];
+      for (const built of attempts.slice(start, start + batch)) writes.push(store.recordAttempt(priorRecord(built, plan.siteKey)));
+      inFlight.push(Promise.all(writes));
+      if (inFlight.length >= maxInFlight) await inFlight.shift();
+    }
+    recorded += attempts.length;
+    if (recorded - reported >= 100_000) {
+      reported = recorded;
+      const seconds = (performance.now() - started) / 1000;
+      log(`assess:   ${recorded.toLocaleString("en")} attempts recorded (${Math.round(recorded / seconds).toLocaleString("en")}/s)`);
+    }
+  }
+  await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
-  return { seconds: round(seconds, 1), rate: Math.round(plan.count / seconds), starvedSeconds: round(starvedMs / 1000, 1) };
+  return { seconds: round(seconds, 1), rate: Math.round(plan.count / seconds), starvedSeconds: round(waited.ms / 1000, 1) };
 }
 
 const MATRIX = DEFAULT_RULESET.rules.map((rule) => ({ rule: rule.definition.id, severity: "none" as const, ms: 0.02, status: "ok" as const }));

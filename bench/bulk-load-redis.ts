@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createConnection, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
 import { Redis } from "ioredis";
 import type { StoreConfig } from "../collector/config.js";
 import type { IdentifierKind } from "../collector/identity/normalise.js";
@@ -10,7 +9,7 @@ import { keys } from "../collector/store/keys.js";
 import { openStore } from "../collector/store/open.js";
 import { historyMember, pack, tokenUseValue } from "../collector/store/redis/records.js";
 import type { AttemptRecord } from "../collector/store/types.js";
-import { priorRecord, type BuiltAttempt, type FillPlan, type FillResult } from "./assess-fill.js";
+import { builtBatches, priorRecord, type FillPlan, type FillResult } from "./assess-fill.js";
 
 /**
  * A bulk loader for the benchmarks' prior history in Redis: it writes exactly the keys, values, scores
@@ -196,7 +195,6 @@ export async function bulkLoadPriorHistoryRedis(
   }
   if (plan.count === 0) return { seconds: 0, rate: 0, starvedSeconds: 0, hashKey };
   const started = performance.now();
-  let starvedMs = 0;
   const writer = await RedisBulkWriter.connect(storeConfig.url, retentionMs);
   const client = new Redis(storeConfig.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
@@ -205,46 +203,30 @@ export async function bulkLoadPriorHistoryRedis(
   // (the kernel flushes it) and puts the server's setting back when done.
   const [, appendfsync] = (await client.config("GET", "appendfsync")) as [string, string];
   await client.config("SET", "appendfsync", "no");
-  const worker = new Worker(new URL("./assess-fill.js", import.meta.url), { workerData: { assessFill: { ...plan, hashKey } } });
+  const waited = { ms: 0 };
   const inFlight: Promise<void>[] = [];
   try {
-    const messages: { attempts?: BuiltAttempt[]; done?: boolean; error?: string }[] = [];
-    let wake: (() => void) | undefined;
-    let failure: Error | undefined;
-    worker.on("message", (message) => (messages.push(message), wake?.()));
-    worker.on("error", (err) => ((failure = err), wake?.()));
-    for (let i = 0; i < PIPELINES_IN_FLIGHT + 2; i++) worker.postMessage("more");
     let written = 0;
     let reported = 0;
-    for (;;) {
-      const waitFrom = performance.now();
-      while (messages.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
-      starvedMs += performance.now() - waitFrom;
-      if (failure) throw failure;
-      const message = messages.shift()!;
-      if (message.error) throw new Error(`assess fill worker: ${message.error}`);
-      if (message.done) break;
-      if (!message.attempts) continue;
-      worker.postMessage("more");
-      const writing = writer.write(message.attempts.map((built) => priorRecord(built, plan.siteKey)));
+    for await (const attempts of builtBatches(plan, hashKey, PIPELINES_IN_FLIGHT + 2, waited)) {
+      const writing = writer.write(attempts.map((built) => priorRecord(built, plan.siteKey)));
       writing.catch(() => {}); // awaited below; a failure rejects every write in flight at once
       inFlight.push(writing);
       if (inFlight.length >= PIPELINES_IN_FLIGHT) await inFlight.shift();
-      written += message.attempts.length;
+      written += attempts.length;
       if (written - reported >= 100_000) {
         reported = written;
         const seconds = (performance.now() - started) / 1000;
-        log(`bulk load (redis): ${written.toLocaleString("en")} attempts sent (${Math.round(written / seconds).toLocaleString("en")}/s; waiting for the builder ${Math.round(starvedMs / 1000)} s)`);
+        log(`bulk load (redis): ${written.toLocaleString("en")} attempts sent (${Math.round(written / seconds).toLocaleString("en")}/s; waiting for the builder ${Math.round(waited.ms / 1000)} s)`);
       }
     }
     await Promise.all(inFlight.splice(0));
   } finally {
     await Promise.allSettled(inFlight);
-    await worker.terminate();
     await writer.close();
     await client.config("SET", "appendfsync", appendfsync).finally(() => client.quit().catch(() => client.disconnect()));
   }
   const seconds = (performance.now() - started) / 1000;
-  log(`bulk load (redis): ${plan.count.toLocaleString("en")} attempts in ${Math.round(seconds)} s, waiting for the builder ${Math.round(starvedMs / 1000)} s; appendfsync back to ${appendfsync}`);
-  return { seconds: Math.round(seconds * 10) / 10, rate: Math.round(plan.count / seconds), starvedSeconds: Math.round(starvedMs / 100) / 10, hashKey };
+  log(`bulk load (redis): ${plan.count.toLocaleString("en")} attempts in ${Math.round(seconds)} s, waiting for the builder ${Math.round(waited.ms / 1000)} s; appendfsync back to ${appendfsync}`);
+  return { seconds: Math.round(seconds * 10) / 10, rate: Math.round(plan.count / seconds), starvedSeconds: Math.round(waited.ms / 100) / 10, hashKey };
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
 import { open, type Database, type DatabaseOptions, type Key, type RootDatabase } from "lmdb";
 import type { StoreConfig } from "../collector/config.js";
 import type { IdentifierKind } from "../collector/identity/normalise.js";
@@ -9,7 +8,7 @@ import { historyBytes, keys } from "../collector/store/keys.js";
 import { encodeIndexValue, indexKeyEncoder } from "../collector/store/lmdb/index-codec.js";
 import { openStore } from "../collector/store/open.js";
 import type { AttemptRecord } from "../collector/store/types.js";
-import { priorRecord, type BuiltAttempt, type FillPlan, type FillResult } from "./assess-fill.js";
+import { builtBatches, priorRecord, type FillPlan, type FillResult } from "./assess-fill.js";
 
 /**
  * A bulk loader for the benchmarks' prior history: it writes into an LMDB data directory exactly the
@@ -94,47 +93,31 @@ export async function bulkLoadPriorHistory(storeConfig: StoreConfig, plan: FillP
     await store.close();
   }
   const started = performance.now();
-  let starvedMs = 0;
+  const waited = { ms: 0 };
   if (plan.count === 0) return { seconds: 0, rate: 0, starvedSeconds: 0, hashKey };
   const writer = new BulkWriter(storeConfig.path);
-  const worker = new Worker(new URL("./assess-fill.js", import.meta.url), { workerData: { assessFill: { ...plan, hashKey } } });
   try {
-    const messages: { attempts?: BuiltAttempt[]; done?: boolean; error?: string }[] = [];
-    let wake: (() => void) | undefined;
-    let failure: Error | undefined;
-    worker.on("message", (message) => (messages.push(message), wake?.()));
-    worker.on("error", (err) => ((failure = err), wake?.()));
-    // Enough requests ahead that the builder works on the next chunk while this one is written.
-    for (let i = 0; i < CHUNK_ATTEMPTS / 2000 + 3; i++) worker.postMessage("more");
     let chunk: AttemptRecord[] = [];
     let written = 0;
     let writeMs = 0;
-    for (;;) {
-      const waitFrom = performance.now();
-      while (messages.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
-      starvedMs += performance.now() - waitFrom;
-      if (failure) throw failure;
-      const message = messages.shift()!;
-      if (message.error) throw new Error(`assess fill worker: ${message.error}`);
-      if (message.attempts) {
-        worker.postMessage("more");
-        for (const built of message.attempts) chunk.push(priorRecord(built, plan.siteKey));
-      }
-      if (chunk.length >= CHUNK_ATTEMPTS || (message.done && chunk.length > 0)) {
-        const writeFrom = performance.now();
-        writer.write(chunk);
-        writeMs += performance.now() - writeFrom;
-        written += chunk.length;
-        chunk = [];
-        const seconds = (performance.now() - started) / 1000;
-        log(`bulk load: ${written.toLocaleString("en")} attempts written (${Math.round(written / seconds).toLocaleString("en")}/s; writing ${Math.round(writeMs / 1000)} s, waiting for the builder ${Math.round(starvedMs / 1000)} s)`);
-      }
-      if (message.done) break;
+    const writeChunk = () => {
+      const writeFrom = performance.now();
+      writer.write(chunk);
+      writeMs += performance.now() - writeFrom;
+      written += chunk.length;
+      chunk = [];
+      const seconds = (performance.now() - started) / 1000;
+      log(`bulk load: ${written.toLocaleString("en")} attempts written (${Math.round(written / seconds).toLocaleString("en")}/s; writing ${Math.round(writeMs / 1000)} s, waiting for the builder ${Math.round(waited.ms / 1000)} s)`);
+    };
+    // Enough requests ahead that the builder works on the next chunk while this one is written.
+    for await (const attempts of builtBatches(plan, hashKey, CHUNK_ATTEMPTS / 2000 + 3, waited)) {
+      for (const built of attempts) chunk.push(priorRecord(built, plan.siteKey));
+      if (chunk.length >= CHUNK_ATTEMPTS) writeChunk();
     }
+    if (chunk.length > 0) writeChunk();
   } finally {
-    await worker.terminate();
     await writer.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { seconds: Math.round(seconds * 10) / 10, rate: Math.round(plan.count / seconds), starvedSeconds: Math.round(starvedMs / 100) / 10, hashKey };
+  return { seconds: Math.round(seconds * 10) / 10, rate: Math.round(plan.count / seconds), starvedSeconds: Math.round(waited.ms / 100) / 10, hashKey };
 }
