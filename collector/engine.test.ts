@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { evaluate, lookbackMs } from "./engine.js";
+import { evaluate, historyReach, lookbackMs } from "./engine.js";
+import { RULES } from "./rules/index.js";
 import { DEFAULT_RULESET } from "./rules/default-ruleset.js";
 import { policySchema } from "./rules/policy.js";
 import type { ConfiguredRule, Ruleset } from "./rules/ruleset.js";
@@ -190,6 +191,43 @@ describe("lookbackMs", () => {
 
   it("reads the windows of the default ruleset (address_names looks back 30 days)", () => {
     expect(lookbackMs([DEFAULT_RULESET])).toBe(30 * 86_400_000);
+  });
+});
+
+describe("historyReach", () => {
+  const reading = (id: string, reads: RuleDefinition["reads"]): ConfiguredRule => {
+    const configured = rule(id, finds("none"));
+    configured.definition.reads = reads;
+    return configured;
+  };
+
+  it("takes per kind the longest read of any rule in any ruleset, and leaves out kinds no rule reads", () => {
+    const a = ruleset(reading("a1", () => ({ ip: 3_600_000 })), reading("a2", () => ({})));
+    const b = ruleset(reading("b1", () => ({ ip: 60_000, email: Infinity })));
+    expect(historyReach([a, b])).toEqual({ ip: 3_600_000, email: Infinity });
+    expect(historyReach([a])).toEqual({ ip: 3_600_000 });
+    expect(historyReach([])).toEqual({});
+  });
+
+  it("reads every kind over the whole retention for a rule that does not declare what it reads", () => {
+    const reach = historyReach([ruleset(reading("a1", () => ({ ip: 60_000 })), rule("undeclared", finds("none")))]);
+    expect(reach).toEqual({ device: Infinity, ip: Infinity, ip_net: Infinity, email: Infinity, phone: Infinity, card: Infinity, customer: Infinity, name: Infinity, address: Infinity });
+  });
+
+  it("reads the default ruleset's windows per kind: the IP and its network for an hour, the name not at all", () => {
+    const reach = historyReach([DEFAULT_RULESET]);
+    expect(reach.ip).toBe(3_600_000);
+    expect(reach.ip_net).toBe(3_600_000);
+    expect(reach.name).toBeUndefined();
+    expect(reach.customer).toBe(Infinity);
+    expect(reach.email).toBe(Infinity);
+    expect(reach.address).toBe(30 * 86_400_000);
+  });
+
+  it("has a declaration for every built-in rule", () => {
+    for (const definition of RULES) {
+      expect(definition.reads, definition.id).toBeDefined();
+    }
   });
 });
 

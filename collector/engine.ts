@@ -2,7 +2,8 @@ import { performance } from "node:perf_hooks";
 import { decide, score, type Decision } from "./rules/policy.js";
 import { paramsKey } from "./rules/params-key.js";
 import type { ConfiguredRule, Ruleset } from "./rules/ruleset.js";
-import type { RuleContext, RuleOutcome, Severity } from "./rules/types.js";
+import { IDENTIFIER_KINDS } from "./identity/normalise.js";
+import type { HistoryReads, RuleContext, RuleOutcome, Severity } from "./rules/types.js";
 
 export type ExecutionStatus = "ok" | "timeout" | "error";
 
@@ -34,6 +35,33 @@ export function lookbackMs(rulesets: Iterable<Ruleset>): number {
     for (const rule of ruleset.rules) max = Math.max(max, rule.definition.lookbackMs?.(rule.params) ?? 0);
   }
   return max;
+}
+
+/**
+ * How far back the rules of these rulesets read each identifier kind's history (ms; Infinity for the
+ * whole retention; a kind no rule reads is left out). A rule that does not declare what it reads is
+ * taken to read every kind over the whole retention.
+ */
+export function historyReach(rulesets: Iterable<Ruleset>): HistoryReads {
+  const reach: HistoryReads = {};
+  for (const ruleset of rulesets) {
+    for (const [kind, ms] of Object.entries(readsOf(ruleset)) as [keyof HistoryReads, number][]) reach[kind] = Math.max(reach[kind] ?? 0, ms);
+  }
+  return reach;
+}
+
+const readsByRuleset = new WeakMap<Ruleset, HistoryReads>();
+
+function readsOf(ruleset: Ruleset): HistoryReads {
+  let reads = readsByRuleset.get(ruleset);
+  if (reads !== undefined) return reads;
+  reads = {};
+  for (const rule of ruleset.rules) {
+    const declared: HistoryReads = rule.definition.reads?.(rule.params) ?? Object.fromEntries(IDENTIFIER_KINDS.map((kind) => [kind, Infinity]));
+    for (const [kind, ms] of Object.entries(declared) as [keyof HistoryReads, number][]) reads[kind] = Math.max(reads[kind] ?? 0, ms);
+  }
+  readsByRuleset.set(ruleset, reads);
+  return reads;
 }
 
 /** Lets each rule load its data before the ruleset serves (see RuleDefinition.prepare); a failure is left to the rule's first evaluation. */

@@ -33,6 +33,7 @@ type Params = z.output<typeof params>;
 export const account_age: RuleDefinition<Params> = {
   id: "account_age",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const createdAt = ctx.order.customer?.createdAt;
     if (createdAt === undefined) return { severity: "none" };

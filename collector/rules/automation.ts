@@ -32,6 +32,7 @@ const TRACE_TEXT: Record<AutomationTrace, string> = {
 export const automation: RuleDefinition<Params> = {
   id: "automation",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const signals = ctx.signals;
     if (!signals) return { severity: "none" };

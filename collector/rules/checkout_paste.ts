@@ -24,6 +24,7 @@ const ROLE_TEXT: Record<FieldRole, string> = { email: "e-mail", phone: "phone", 
 export const checkout_paste: RuleDefinition<Params> = {
   id: "checkout_paste",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const fields = ctx.signals?.fields;
     if (!fields) return { severity: "none" };

@@ -17,6 +17,7 @@ export const device_identities: RuleDefinition<Params> = {
   id: "device_identities",
   params,
   lookbackMs: (p) => p.window,
+  reads: (p) => ({ device: p.window }),
   evaluate(ctx, p) {
     if (ctx.ids.device === undefined) return { severity: "none" };
     const counts = p.kinds.map((kind) => ({ kind, count: distinctWithin(ctx, "device", kind, p.window) }));

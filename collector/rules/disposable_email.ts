@@ -52,6 +52,7 @@ function findIn(domains: string[], list: ReadonlySet<string>): string | undefine
 export const disposable_email: RuleDefinition<Params> = {
   id: "disposable_email",
   params,
+  reads: () => ({}),
   prepare() {
     disposableDomains(); // loads the ~120,000-domain list (~80 ms)
   },

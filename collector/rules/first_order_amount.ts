@@ -23,6 +23,8 @@ type Params = z.output<typeof params>;
 export const first_order_amount: RuleDefinition<Params> = {
   id: "first_order_amount",
   params,
+  /** Any earlier attempt of the customer id or e-mail makes the customer known, however old. */
+  reads: () => ({ customer: Infinity, email: Infinity }),
   evaluate(ctx, p) {
     const { currency } = ctx.order;
     const amount = basketAmount(ctx.order);

@@ -22,6 +22,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export const form_speed: RuleDefinition<Params> = {
   id: "form_speed",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const submitMs = ctx.signals?.page?.submitMs;
     if (submitMs === undefined) return { severity: "none" };

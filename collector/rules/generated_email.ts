@@ -121,6 +121,7 @@ type Params = z.output<typeof params>;
 export const generated_email: RuleDefinition<Params> = {
   id: "generated_email",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const email = ctx.order.email?.trim();
     if (!email || !email.includes("@")) return { severity: "none" };

@@ -25,6 +25,7 @@ const worse = (a: Severity, b: Severity): Severity => (RANK.indexOf(a) >= RANK.i
 export const graylist: RuleDefinition<Params> = {
   id: "graylist",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     let found: Severity = "none";
     const parts: string[] = [];

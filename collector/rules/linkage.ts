@@ -16,6 +16,7 @@ export function linkageRule(id: string, anchor: IdentifierKind, distinct: Identi
     id,
     params,
     lookbackMs: (p) => p.window,
+    reads: (p) => ({ [anchor]: p.window }),
     evaluate(ctx, p) {
       if (ctx.ids[anchor] === undefined || ctx.ids[distinct] === undefined) return { severity: "none" };
       const count = distinctWithin(ctx, anchor, distinct, p.window);

@@ -58,6 +58,7 @@ function fitsCountry(tag: string, country: string, languages: ReadonlySet<string
 export const location_mismatch: RuleDefinition<Params> = {
   id: "location_mismatch",
   params,
+  reads: () => ({}),
   prepare(p) {
     if (p.requireLanguage) mainLanguage("SE"); // a first Intl.Locale takes ~7 ms
   },

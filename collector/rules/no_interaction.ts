@@ -18,6 +18,7 @@ type Params = z.output<typeof params>;
 export const no_interaction: RuleDefinition<Params> = {
   id: "no_interaction",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const { fields = [], page } = ctx.signals ?? {};
     const found: { severity: Severity; text: string }[] = [];

@@ -24,6 +24,7 @@ type Params = z.output<typeof params>;
 export const phone_country: RuleDefinition<Params> = {
   id: "phone_country",
   params,
+  reads: () => ({}),
   prepare() {
     parsePhoneNumberFromString("+46701234567", "SE")?.isValid(); // the library's first parse builds its tables (~5 ms)
   },

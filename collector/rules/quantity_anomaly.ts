@@ -21,6 +21,7 @@ interface Line {
 export const quantity_anomaly: RuleDefinition<Params> = {
   id: "quantity_anomaly",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const min = forCurrency(p.minUnitPrice, ctx.order.currency);
     if (min === undefined) return { severity: "none" };

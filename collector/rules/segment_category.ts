@@ -36,6 +36,7 @@ type Params = z.output<typeof params>;
 export const segment_category: RuleDefinition<Params> = {
   id: "segment_category",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     const segment = ctx.order.customer?.segment;
     if (segment === undefined) return { severity: "none" };

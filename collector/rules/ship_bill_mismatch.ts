@@ -17,6 +17,8 @@ type Params = z.output<typeof params>;
 export const ship_bill_mismatch: RuleDefinition<Params> = {
   id: "ship_bill_mismatch",
   params,
+  /** Any earlier attempt of the customer id or e-mail makes the account not new. */
+  reads: () => ({ customer: Infinity, email: Infinity }),
   evaluate(ctx, p) {
     const { billing, shipping, customer } = ctx.order;
     const shipTo = shipping ? normaliseAddress(shipping) : undefined;

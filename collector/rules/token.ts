@@ -23,6 +23,7 @@ const DETAILS = {
 export const token: RuleDefinition<Params> = {
   id: "token",
   params,
+  reads: () => ({}),
   evaluate(ctx, p) {
     if (ctx.tokenStatus === "valid") return { severity: "none" };
     return { severity: p[ctx.tokenStatus], detail: DETAILS[ctx.tokenStatus] };

@@ -36,6 +36,9 @@ export interface GraylistHop {
   fraudAttemptId: string;
 }
 
+/** Per identifier kind, how far back (ms) a rule reads its history; Infinity for the whole retention. */
+export type HistoryReads = Partial<Record<IdentifierKind, number>>;
+
 export interface RuleOutcome {
   severity: Severity;
   detail?: string;
@@ -47,6 +50,13 @@ export interface RuleDefinition<P = unknown> {
   params: z.ZodObject;
   /** How far back this rule looks, so the engine reads enough history. */
   lookbackMs?: (params: P) => number;
+  /**
+   * Which identifier kinds' histories this rule reads, and how far back (ms before the attempt;
+   * Infinity for any earlier attempt within retention). A kind left out is not read at all, so a rule
+   * that reads no history declares `{}`. A rule that declares nothing is taken to read every kind over
+   * the whole retention.
+   */
+  reads?: (params: P) => HistoryReads;
   evaluate(ctx: RuleContext, params: P): RuleOutcome | Promise<RuleOutcome>;
   /**
    * Loads what a first evaluation would otherwise load (a domain list, a library's tables), so the

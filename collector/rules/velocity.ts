@@ -13,6 +13,7 @@ export function velocityRule(id: string, kind: IdentifierKind, fromWhat: string)
     id,
     params,
     lookbackMs: (p) => p.window,
+    reads: (p) => ({ [kind]: p.window }),
     evaluate(ctx, p) {
       if (ctx.ids[kind] === undefined) return { severity: "none" };
       const count = countWithin(ctx, kind, p.window) + 1;
