@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { IdentifierHasher } from "../identity/hash.js";
-import { evaluate, lookbackMs } from "../engine.js";
+import { evaluate, historyReach, lookbackMs } from "../engine.js";
 import { newId } from "../ids.js";
 import { KeyedLock } from "../keyed-lock.js";
 import type { Metrics } from "../metrics.js";
@@ -12,7 +12,7 @@ import { StoreUnavailableError } from "../store/unavailable.js";
 import type { Decision } from "../rules/policy.js";
 import type { TokenService, TokenStatus } from "../token.js";
 import type { AssessAnswer } from "./answer.js";
-import { gather, readRound, type Round } from "./gather.js";
+import { gather, reachAt, readRound, type HistoryReach, type Round } from "./gather.js";
 import { identifierHashes } from "./identities.js";
 import type { AssessRequest, Order } from "./request.js";
 import type { EnvironmentSignals } from "../../sdk/protocol.js";
@@ -109,7 +109,7 @@ export class Assessor {
     return this.tokenLock.run(jti, async () => {
       const nowMs = this.now();
       const ids = this.identify(site.siteKey, request.order, request.ip, verified.device);
-      const round = readRound(store, ids, this.sinceMs(site, nowMs));
+      const round = readRound(store, ids, this.reach(site, nowMs));
       round.catch(() => {});
       const [use, session] = await Promise.all([store.getTokenUse(jti), verified.sessionId === undefined ? undefined : store.getSession(verified.sessionId)]);
       if (use && use.orderId === request.order.id) {
@@ -152,9 +152,10 @@ export class Assessor {
     return this.deps.now?.() ?? Date.now();
   }
 
-  private sinceMs(site: SiteRules, nowMs: number): number {
+  /** How far back to read: the whole read over the retention (or a longer window), each kind as far as the rules read it. */
+  private reach(site: SiteRules, nowMs: number): HistoryReach {
     const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
-    return nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs);
+    return reachAt(nowMs, nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs), historyReach(rulesets));
   }
 
   /** The attempt's identifier hashes, the device given as its hash (as a token's `dev` carries it). */
@@ -175,7 +176,7 @@ export class Assessor {
     const deviceHash = attempt.deviceId ? hasher.hash("device", attempt.deviceId) : undefined;
     const ids = read && read.ip === attempt.ip && read.deviceHash === deviceHash ? read.ids : this.identify(site.siteKey, order, attempt.ip, deviceHash);
 
-    const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, this.sinceMs(site, nowMs), read?.round);
+    const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, this.reach(site, nowMs), read?.round);
 
     const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus, signals: attempt.signals };
     const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx, { enforceBudgets: this.deps.enforceBudgets ?? true })));

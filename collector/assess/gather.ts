@@ -1,5 +1,5 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
-import type { GraylistHop } from "../rules/types.js";
+import type { GraylistHop, HistoryReads } from "../rules/types.js";
 import type { GraylistEntry, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, LinkedAttempt, ListEntry, Store } from "../store/types.js";
 
 /** Earlier attempts read per identifier: enough for any window the rules use and for a device's history. */
@@ -10,6 +10,43 @@ const HOP_KINDS: ReadonlySet<IdentifierKind> = new Set(["device", "email", "phon
 const HOP_ATTEMPTS_PER_IDENTIFIER = 50;
 const MAX_HOP_LOOKUPS = 400;
 const MAX_LINKS = 20;
+
+/**
+ * How far back to read each identifier's history. `sinceMs` is the start of the whole read (the
+ * retention, or a longer window a rule asks for); `kindSinceMs` gives, per kind, the later start that
+ * is all the rules read of that kind (Infinity: no rule reads it). A kind left out is read from `sinceMs`,
+ * and so is the device (an answer's device block counts its whole history). Besides what the rules
+ * read, the newest entries that links and graylist hops follow are always read from `sinceMs`.
+ */
+export interface HistoryReach {
+  sinceMs: number;
+  kindSinceMs?: Partial<Record<IdentifierKind, number>>;
+}
+
+/** The reach for an attempt at `nowMs`, from the whole read's start and what the rules read (engine's historyReach). */
+export function reachAt(nowMs: number, sinceMs: number, reads: HistoryReads): HistoryReach {
+  const kindSinceMs: Partial<Record<IdentifierKind, number>> = {};
+  for (const kind of IDENTIFIER_KINDS) {
+    const ms = reads[kind];
+    const kindSince = ms === undefined ? Infinity : Math.max(sinceMs, nowMs - ms);
+    if (kindSince > sinceMs) kindSinceMs[kind] = kindSince;
+  }
+  return { sinceMs, kindSinceMs };
+}
+
+/** The start of the rules' read of this kind: `sinceMs` for the whole read, Infinity for none. */
+function kindSince(reach: HistoryReach, kind: IdentifierKind): number {
+  return kind === "device" ? reach.sinceMs : (reach.kindSinceMs?.[kind] ?? reach.sinceMs);
+}
+
+/** How many of a kind's newest entries within retention gather itself follows: for links, and for hops on the strong kinds. */
+const ownCount = (kind: IdentifierKind) => (HOP_KINDS.has(kind) ? Math.max(LINK_COUNT, HOP_ATTEMPTS_PER_IDENTIFIER) : LINK_COUNT);
+/**
+ * One more than MAX_LINKS: a history cut there ends before the links' horizon unless its last two
+ * entries share a millisecond (see readTiedLinks); cut at MAX_LINKS it would end at the horizon whenever
+ * it sets it.
+ */
+const LINK_COUNT = MAX_LINKS + 1;
 
 export interface Gathered {
   history: Partial<Record<IdentifierKind, HistoryEntry[]>>;
@@ -26,9 +63,22 @@ export interface Round {
    * Per kind: the identifier read, its history, its graylist entry when the round looked it up (stores
    * without a view), and for a customer or e-mail its `legit` entry.
    */
-  read: Partial<Record<IdentifierKind, { hash: string; history: HistoryEntry[]; graylisted?: GraylistEntry | undefined; trusted?: ListEntry | undefined }>>;
+  read: Partial<Record<IdentifierKind, RoundRead>>;
   /** The store's graylist view, when the round asked for it and the store had one. */
   view?: GraylistView | undefined;
+}
+
+/**
+ * One identifier's read: `kindSinceMs` as planned for it; `cut` when its history is only the newest
+ * entries gather follows (read by count), so an older entry with the same time as the last may exist.
+ */
+interface RoundRead {
+  hash: string;
+  kindSinceMs: number;
+  history: HistoryEntry[];
+  cut?: boolean;
+  graylisted?: GraylistEntry | undefined;
+  trusted?: ListEntry | undefined;
 }
 
 const isTrustKind = (kind: IdentifierKind) => kind === "customer" || kind === "email";
@@ -39,19 +89,34 @@ const isTrustKind = (kind: IdentifierKind) => kind === "customer" || kind === "e
  * direct look-ups. Every read is issued before the first await, so a networked store sends them (and
  * whatever else the caller issues in the same tick, such as the token's session) as one round trip.
  */
-export function readRound(store: Store, ids: IdentifierHashes, sinceMs: number, withView = true): Promise<Round> {
+export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: HistoryReach | number, withView = true): Promise<Round> {
+  const reach = typeof reachOrSinceMs === "number" ? { sinceMs: reachOrSinceMs } : reachOrSinceMs;
+  const { sinceMs } = reach;
   const refs: IdentifierRef[] = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined).map((kind) => ({ kind, hash: ids[kind]! }));
   const trustRefs = refs.filter(({ kind }) => isTrustKind(kind));
   const hasView = store.graylistView !== undefined;
+  // Per identifier, the rules' read (from its kind's start, up to HISTORY_LIMIT) and, when that starts
+  // later than `sinceMs`, the newest entries gather follows. Both are newest-first prefixes of the same
+  // list, so together they are the longer of the two. All are issued here, in the same round.
+  const starts = refs.map(({ kind }) => kindSince(reach, kind));
+  const byRules = refs.map(({ kind, hash }, i) => (starts[i]! === Infinity ? undefined : store.history(kind, hash, starts[i]!, HISTORY_LIMIT)));
+  const byCount = refs.map(({ kind, hash }, i) => (starts[i]! > sinceMs ? store.history(kind, hash, sinceMs, ownCount(kind)) : undefined));
   return Promise.all([
-    Promise.all(refs.map(({ kind, hash }) => store.history(kind, hash, sinceMs, HISTORY_LIMIT))),
+    Promise.all([Promise.all(byRules), Promise.all(byCount)]),
     hasView ? undefined : store.listLookup("fraud", refs),
     store.listLookup("legit", trustRefs),
     hasView && withView ? store.graylistView!() : undefined,
-  ]).then(([histories, direct, trusted, view]) => {
+  ]).then(([[ruled, counted], direct, trusted, view]) => {
     const read: Round["read"] = {};
     refs.forEach(({ kind, hash }, i) => {
-      read[kind] = direct ? { hash, history: histories[i]!, graylisted: direct[i] } : { hash, history: histories[i]! };
+      const own = counted[i];
+      const rules = ruled[i];
+      const entry: RoundRead =
+        own === undefined || (rules !== undefined && rules.length >= own.length)
+          ? { hash, kindSinceMs: starts[i]!, history: rules! }
+          : { hash, kindSinceMs: starts[i]!, history: own, cut: own.length >= ownCount(kind) };
+      if (direct) entry.graylisted = direct[i];
+      read[kind] = entry;
     });
     trustRefs.forEach(({ kind }, i) => (read[kind]!.trusted = trusted[i]));
     return { sinceMs, read, view };
@@ -65,17 +130,20 @@ export function readRound(store: Store, ids: IdentifierHashes, sinceMs: number, 
  * reads); identifiers it did not read (the session showed another device) are read in a second round.
  * With the store's graylist view the hops need no round of their own; without one they take one.
  */
-export async function gather(store: Store, ids: IdentifierHashes, sinceMs: number, first?: Promise<Round>): Promise<Gathered> {
+export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs: HistoryReach | number, first?: Promise<Round>): Promise<Gathered> {
+  const reach = typeof reachOrSinceMs === "number" ? { sinceMs: reachOrSinceMs } : reachOrSinceMs;
+  const { sinceMs } = reach;
   const present = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined);
   const own: IdentifierRef[] = present.map((kind) => ({ kind, hash: ids[kind]! }));
-  const round = await (first ?? readRound(store, ids, sinceMs));
-  const isRead = ({ kind, hash }: IdentifierRef) => round.sinceMs === sinceMs && round.read[kind]?.hash === hash;
+  const round = await (first ?? readRound(store, ids, reach));
+  const isRead = ({ kind, hash }: IdentifierRef) => round.sinceMs === sinceMs && round.read[kind]?.hash === hash && round.read[kind]!.kindSinceMs === kindSince(reach, kind);
   let unread: IdentifierHashes | undefined;
   for (const ref of own) if (!isRead(ref)) (unread ??= {})[ref.kind] = ref.hash;
-  const second = unread && (await readRound(store, unread, sinceMs, false));
+  const second = unread && (await readRound(store, unread, reach, false));
   const view = round.view;
 
   const history: Gathered["history"] = {};
+  const cut: IdentifierRef[] = [];
   const direct: (GraylistEntry | undefined)[] = [];
   /** Own identifiers whose graylist entry is still to be looked up (a store with a view that had none to give). */
   const directRefs: IdentifierRef[] = [];
@@ -84,6 +152,7 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
   own.forEach((ref, i) => {
     const read = isRead(ref) ? round.read[ref.kind]! : second!.read[ref.kind]!;
     history[ref.kind] = read.history;
+    if (read.cut) cut.push(ref);
     if (read.trusted) isTrusted = true;
     if ("graylisted" in read) direct[i] = read.graylisted;
     else if (view) direct[i] = view.lookup(ref);
@@ -92,6 +161,8 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
       directAt.push(i);
     }
   });
+
+  await readTiedLinks(store, sinceMs, history, cut);
 
   const hopRefs: IdentifierRef[] = [];
   const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
@@ -132,6 +203,20 @@ export async function gather(store: Store, ids: IdentifierHashes, sinceMs: numbe
   });
 
   return { history, graylist, graylistHops, isTrusted, links: linksOf(history) };
+}
+
+/**
+ * A history read by count (only its newest entries) that ends exactly at the links' horizon may have
+ * older entries of the same millisecond that the links would have included: read those histories
+ * whole (as the rules' read would), in a round of their own. Needs exact ties, so it is rare.
+ */
+async function readTiedLinks(store: Store, sinceMs: number, history: Gathered["history"], cut: IdentifierRef[]): Promise<void> {
+  if (cut.length === 0) return;
+  const horizonMs = linkHorizonMs(Object.entries(history) as [IdentifierKind, HistoryEntry[]][]);
+  const tied = cut.filter(({ kind }) => history[kind]!.at(-1)!.tsMs === horizonMs);
+  if (tied.length === 0) return;
+  const whole = await Promise.all(tied.map(({ kind, hash }) => store.history(kind, hash, sinceMs, HISTORY_LIMIT)));
+  tied.forEach(({ kind }, i) => (history[kind] = whole[i]!));
 }
 
 /** The most recent earlier attempts sharing any identifier, each with the identifiers it shares. */
