@@ -130,11 +130,15 @@ describe("gather with a reach per identifier kind", () => {
     expect(long.links).toEqual(whole.links);
   });
 
-  it("reads a kind no rule reads only for links and hops", async () => {
+  it("reads a weak kind no rule reads only for links, and a strong one whole", async () => {
     const { store, calls } = recording(await busyNetwork());
     const gathered = await gather(store, NET, reachAt(T0, SINCE, {}));
     expect(calls.filter((c) => c.kind === "ip_net")).toEqual([{ kind: "ip_net", sinceMs: SINCE, limit: 21 }]);
-    expect(calls.filter((c) => c.kind === "customer")).toEqual([{ kind: "customer", sinceMs: SINCE, limit: 50 }]);
+    // A strong identifier is read whole, as the hops and the device block need.
+    expect(calls.filter((c) => c.kind === "customer" || c.kind === "device")).toEqual([
+      { kind: "device", sinceMs: SINCE, limit: 1000 },
+      { kind: "customer", sinceMs: SINCE, limit: 1000 },
+    ]);
     expect(gathered.links).toEqual((await gather(await busyNetwork(), NET, SINCE)).links);
   });
 

@@ -14,9 +14,13 @@ const MAX_LINKS = 20;
 /**
  * How far back to read each identifier's history. `sinceMs` is the start of the whole read (the
  * retention, or a longer window a rule asks for); `kindSinceMs` gives, per kind, the later start that
- * is all the rules read of that kind (Infinity: no rule reads it). A kind left out is read from `sinceMs`,
- * and so is the device (an answer's device block counts its whole history). Besides what the rules
- * read, the newest entries that links and graylist hops follow are always read from `sinceMs`.
+ * is all the rules read of that kind (Infinity: no rule reads it). A kind left out is read from `sinceMs`.
+ *
+ * Only the kinds strangers share (an IP, a network, a name) are read short: theirs are the long
+ * histories (a busy /24 network's), and besides what the rules read only their newest entries are
+ * followed, for links. A strong identifier's history is short, and the graylist hops follow its 50
+ * newest entries and the device block counts the device's whole history: those are read whole, in one
+ * read rather than two.
  */
 export interface HistoryReach {
   sinceMs: number;
@@ -36,11 +40,9 @@ export function reachAt(nowMs: number, sinceMs: number, reads: HistoryReads): Hi
 
 /** The start of the rules' read of this kind: `sinceMs` for the whole read, Infinity for none. */
 function kindSince(reach: HistoryReach, kind: IdentifierKind): number {
-  return kind === "device" ? reach.sinceMs : (reach.kindSinceMs?.[kind] ?? reach.sinceMs);
+  return HOP_KINDS.has(kind) ? reach.sinceMs : (reach.kindSinceMs?.[kind] ?? reach.sinceMs);
 }
 
-/** How many of a kind's newest entries within retention gather itself follows: for links, and for hops on the strong kinds. */
-const ownCount = (kind: IdentifierKind) => (HOP_KINDS.has(kind) ? Math.max(LINK_COUNT, HOP_ATTEMPTS_PER_IDENTIFIER) : LINK_COUNT);
 /**
  * One more than MAX_LINKS: a history cut there ends before the links' horizon unless its last two
  * entries share a millisecond (see readTiedLinks); cut at MAX_LINKS it would end at the horizon whenever
@@ -100,7 +102,7 @@ export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: H
   // list, so together they are the longer of the two. All are issued here, in the same round.
   const starts = refs.map(({ kind }) => kindSince(reach, kind));
   const byRules = refs.map(({ kind, hash }, i) => (starts[i]! === Infinity ? undefined : store.history(kind, hash, starts[i]!, HISTORY_LIMIT)));
-  const byCount = refs.map(({ kind, hash }, i) => (starts[i]! > sinceMs ? store.history(kind, hash, sinceMs, ownCount(kind)) : undefined));
+  const byCount = refs.map(({ kind, hash }, i) => (starts[i]! > sinceMs ? store.history(kind, hash, sinceMs, LINK_COUNT) : undefined));
   return Promise.all([
     Promise.all([Promise.all(byRules), Promise.all(byCount)]),
     hasView ? undefined : store.listLookup("fraud", refs),
@@ -114,7 +116,7 @@ export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: H
       const entry: RoundRead =
         own === undefined || (rules !== undefined && rules.length >= own.length)
           ? { hash, kindSinceMs: starts[i]!, history: rules! }
-          : { hash, kindSinceMs: starts[i]!, history: own, cut: own.length >= ownCount(kind) };
+          : { hash, kindSinceMs: starts[i]!, history: own, cut: own.length >= LINK_COUNT };
       if (direct) entry.graylisted = direct[i];
       read[kind] = entry;
     });
