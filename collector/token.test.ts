@@ -216,6 +216,18 @@ describe("TokenService.issue and verify", () => {
     expect((await service.verify(token.slice(0, token.lastIndexOf(".") + 1), SITE)).status).toBe("invalid");
   });
 
+  it("reports another spelling of its own token (unused bits of a part's last character changed) as invalid", async () => {
+    const service = await open();
+    const { token } = await service.issue(SITE, "ses_1");
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = token.length - 1;
+    // A 64-byte Ed25519 signature leaves four unused bits in its last character: fifteen other characters decode to the same bytes.
+    const spellings = [...alphabet].map((ch) => token.slice(0, last) + ch).filter((t) => t !== token && Buffer.from(t.split(".")[2]!, "base64url").equals(Buffer.from(token.split(".")[2]!, "base64url")));
+    expect(spellings).toHaveLength(15);
+    for (const spelling of spellings) expect((await service.verify(spelling, SITE)).status).toBe("invalid");
+    expect((await service.verify(token, SITE)).status).toBe("valid");
+  });
+
   it("reports a token with a modified payload as invalid", async () => {
     const service = await open();
     const { token } = await service.issue(SITE, "ses_1");

@@ -90,7 +90,7 @@ export class TokenService {
 
   /** Checks signature, issuer, expiry and audience. Never throws for a bad token. */
   async verify(token: string, siteKey: string): Promise<VerifiedToken> {
-    if (token.length > MAX_TOKEN_CHARS) return { status: "invalid" };
+    if (token.length > MAX_TOKEN_CHARS || !isCanonical(token)) return { status: "invalid" };
     try {
       const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks), {
         issuer: this.issuer,
@@ -112,6 +112,15 @@ export class TokenService {
       throw err;
     }
   }
+}
+
+/**
+ * Each of the three parts is base64url as an encoder writes it. A decoder ignores the unused low bits
+ * of a part's last character, so without this check one token has several spellings that all verify.
+ */
+function isCanonical(token: string): boolean {
+  const parts = token.split(".");
+  return parts.length === 3 && parts.every((part) => Buffer.from(part, "base64url").toString("base64url") === part);
 }
 
 function deviceOf(payload: Record<string, unknown>): { device?: string } {
