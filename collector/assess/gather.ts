@@ -204,7 +204,16 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
     }
   });
 
-  return { history, graylist, graylistHops, isTrusted, links: linksOf(history) };
+  return {
+    history,
+    graylist,
+    graylistHops,
+    isTrusted,
+    // Worked out when read: the assessor records them, a backtest replay never reads them.
+    get links() {
+      return linksOf(history);
+    },
+  };
 }
 
 /**
