@@ -95,8 +95,9 @@ export function collect(deps: SessionDeps): Handler {
         else if (outcome.kind === "token") wantsToken = true;
         else if (outcome.kind === "signals") hasSignals = true;
       }
-      // Awaited, unlike the stream: the page may be leaving, and this answer is its last word.
-      if (hasSignals) await deps.store.putSession(session);
+      // Awaited, unlike the stream: the page may be leaving, and this answer is its last word. A new
+      // session too: the page's next request names it, and must find it even on a busy store.
+      if (hasSignals || isNew) await deps.store.putSession(session);
       // A first or changed device: a fresh token carries its hash (see stream-core.ts).
       if (session.signals.visitorId && session.signals.visitorId !== visitorBefore) wantsToken = true;
       if (wantsToken) out.unshift(await tokenFrame(deps.tokens, session));
