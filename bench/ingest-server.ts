@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import uWS from "uWebSockets.js";
-import { MAX_FRAME_BYTES, STREAM_PATH } from "../sdk/protocol.js";
+import { STREAM_PATH } from "../sdk/protocol.js";
 import { parseConfig } from "../collector/config.js";
 import { startCollector } from "../collector/main.js";
 import { decodeFrame, encodeFrame } from "../collector/protocol/codec.js";
 import { openStore } from "../collector/store/open.js";
+import { STREAM_SOCKET_LIMITS } from "../collector/stream/stream.js";
 import { TokenService } from "../collector/token.js";
 import { startWsCollector } from "./ws-collector.js";
 
@@ -30,12 +31,7 @@ const FAKE_TOKEN_FRAME = encodeFrame({ t: "token", sid: `ses_${"x".repeat(24)}`,
  */
 function startBare(): Promise<{ port: number; close(): Promise<void> }> {
   const app = uWS.App().ws<{ hasDevice: boolean }>(STREAM_PATH, {
-    compression: uWS.DISABLED,
-    maxPayloadLength: MAX_FRAME_BYTES,
-    maxBackpressure: 64 * 1024,
-    closeOnBackpressureLimit: 1,
-    idleTimeout: 120,
-    sendPingsAutomatically: true,
+    ...STREAM_SOCKET_LIMITS,
     upgrade: (res, req, context) =>
       res.upgrade({ hasDevice: false }, req.getHeader("sec-websocket-key"), req.getHeader("sec-websocket-protocol"), req.getHeader("sec-websocket-extensions"), context),
     open: (ws) => void ws.send(FAKE_TOKEN_FRAME, true),

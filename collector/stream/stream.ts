@@ -3,6 +3,16 @@ import { MAX_FRAME_BYTES, STREAM_PATH } from "../../sdk/protocol.js";
 import { SECURITY_HEADERS } from "../http/uws-http.js";
 import { createStreamCore, type StreamDeps, type StreamSocketData } from "./stream-core.js";
 
+/** The stream socket's limits, shared with the benchmark's bare uWS server so both run under the same ones. */
+export const STREAM_SOCKET_LIMITS = {
+  compression: uWS.DISABLED,
+  maxPayloadLength: MAX_FRAME_BYTES,
+  maxBackpressure: 64 * 1024,
+  closeOnBackpressureLimit: 1,
+  idleTimeout: 120,
+  sendPingsAutomatically: true,
+} as const;
+
 export type { StreamDeps, StreamLimits } from "./stream-core.js";
 
 /** The script's WebSocket on uWebSockets.js; what each event does is in stream-core.ts. */
@@ -14,12 +24,7 @@ export function mountStream(app: TemplatedApp, deps: StreamDeps): { closeAll(): 
   });
 
   app.ws<StreamSocketData>(STREAM_PATH, {
-    compression: uWS.DISABLED,
-    maxPayloadLength: MAX_FRAME_BYTES,
-    maxBackpressure: 64 * 1024,
-    closeOnBackpressureLimit: 1,
-    idleTimeout: 120,
-    sendPingsAutomatically: true,
+    ...STREAM_SOCKET_LIMITS,
 
     upgrade: (res, req, context) => {
       const check = core.upgrade({
