@@ -5,9 +5,9 @@ import { open } from "lmdb";
 import { afterAll, describe, expect, it } from "vitest";
 import { priorRecord } from "../../bench/assess-fill.js";
 import { BulkWriter } from "../../bench/bulk-load.js";
-import { IDENTIFIER_KINDS } from "../../collector/identity/normalise.js";
 import { LmdbStore } from "../../collector/store/lmdb/lmdb-store.js";
 import type { AttemptRecord, IdentifierHashes } from "../../collector/store/types.js";
+import { expectSameReads } from "../helpers/same-reads.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -61,19 +61,7 @@ describe("the benchmarks' bulk loader", () => {
 
     const [a, b] = [new LmdbStore(viaStore), new LmdbStore(viaBulk)];
     try {
-      expect(await b.listOpenReviews({ limit: 1000 })).toEqual(await a.listOpenReviews({ limit: 1000 }));
-      for (const record of records.filter((_, i) => i % 7 === 0)) {
-        expect(await b.getAttempt(record.id)).toEqual(record);
-        expect(await b.findAttemptIdByOrder(record.siteKey, record.orderId)).toBe(record.id);
-        if (record.tokenJti) expect(await b.getTokenUse(record.tokenJti)).toEqual({ orderId: record.orderId, attemptId: record.id });
-        for (const kind of IDENTIFIER_KINDS) {
-          const hash = record.ids[kind];
-          if (hash === undefined) continue;
-          const history = await b.history(kind, hash, 0, 1000);
-          expect(history.length).toBeGreaterThan(0);
-          expect(history).toEqual(await a.history(kind, hash, 0, 1000));
-        }
-      }
+      await expectSameReads(a, b, records);
     } finally {
       await a.close();
       await b.close();
