@@ -100,9 +100,15 @@ export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: H
   // Per identifier, the rules' read (from its kind's start, up to HISTORY_LIMIT) and, when that starts
   // later than `sinceMs`, the newest entries gather follows. Both are newest-first prefixes of the same
   // list, so together they are the longer of the two. All are issued here, in the same round.
+  // A store that reads both in one (historyReaching) gives the longer directly.
   const starts = refs.map(({ kind }) => kindSince(reach, kind));
-  const byRules = refs.map(({ kind, hash }, i) => (starts[i]! === Infinity ? undefined : store.history(kind, hash, starts[i]!, HISTORY_LIMIT)));
-  const byCount = refs.map(({ kind, hash }, i) => (starts[i]! > sinceMs ? store.history(kind, hash, sinceMs, LINK_COUNT) : undefined));
+  const reaching = store.historyReaching?.bind(store);
+  const isShort = (i: number) => starts[i]! > sinceMs;
+  const byRules = refs.map(({ kind, hash }, i) => {
+    if (reaching && isShort(i)) return reaching(kind, hash, starts[i]!, HISTORY_LIMIT, sinceMs, LINK_COUNT);
+    return starts[i]! === Infinity ? undefined : store.history(kind, hash, starts[i]!, HISTORY_LIMIT);
+  });
+  const byCount = refs.map(({ kind, hash }, i) => (!reaching && isShort(i) ? store.history(kind, hash, sinceMs, LINK_COUNT) : undefined));
   return Promise.all([
     Promise.all([Promise.all(byRules), Promise.all(byCount)]),
     hasView ? undefined : store.listLookup("fraud", refs),
@@ -113,10 +119,16 @@ export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: H
     refs.forEach(({ kind, hash }, i) => {
       const own = counted[i];
       const rules = ruled[i];
-      const entry: RoundRead =
-        own === undefined || (rules !== undefined && rules.length >= own.length)
-          ? { hash, kindSinceMs: starts[i]!, history: rules! }
-          : { hash, kindSinceMs: starts[i]!, history: own, cut: own.length >= LINK_COUNT };
+      let entry: RoundRead;
+      if (reaching && isShort(i)) {
+        // Longer than the rules' read only when it went past their window for the newest entries.
+        const both = rules!;
+        entry = { hash, kindSinceMs: starts[i]!, history: both, cut: both.length >= LINK_COUNT && both.at(-1)!.tsMs < starts[i]! };
+      } else if (own === undefined || (rules !== undefined && rules.length >= own.length)) {
+        entry = { hash, kindSinceMs: starts[i]!, history: rules! };
+      } else {
+        entry = { hash, kindSinceMs: starts[i]!, history: own, cut: own.length >= LINK_COUNT };
+      }
       if (direct) entry.graylisted = direct[i];
       read[kind] = entry;
     });
@@ -168,18 +180,23 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
 
   const hopRefs: IdentifierRef[] = [];
   const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
-  const seen = new Set(own.map(({ kind, hash }) => `${kind}:${hash}`));
+  // Per kind, the hashes already looked up or to be: the attempt's own and each hop's.
+  const seen = new Map<IdentifierKind, Set<string>>();
+  for (const kind of HOP_KINDS) seen.set(kind, new Set(ids[kind] === undefined ? undefined : [ids[kind]]));
   for (const kind of present) {
     if (!HOP_KINDS.has(kind)) continue;
     const entries = history[kind]!;
     for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER && hopRefs.length < MAX_HOP_LOOKUPS; i++) {
       const linked = entries[i]!;
-      for (const [otherKind, hash] of Object.entries(linked.ids) as [IdentifierKind, string][]) {
-        if (!HOP_KINDS.has(otherKind) || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
-        const key = `${otherKind}:${hash}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        hopRefs.push({ kind: otherKind, hash });
+      const linkedIds = linked.ids;
+      // for-in rather than Object.entries: the same order, without an array per entry.
+      for (const otherKind in linkedIds) {
+        const seenOfKind = seen.get(otherKind as IdentifierKind);
+        if (seenOfKind === undefined || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
+        const hash = linkedIds[otherKind as IdentifierKind]!;
+        if (seenOfKind.has(hash)) continue;
+        seenOfKind.add(hash);
+        hopRefs.push({ kind: otherKind as IdentifierKind, hash });
         hopSources.push({ kind, linked });
       }
     }

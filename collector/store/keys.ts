@@ -73,9 +73,13 @@ export const historyBytes = {
   },
   /** The time and attempt id of a key whose `kind · hash` prefix is `prefixLength` long. */
   read(key: string, prefixLength: number): { tsMs: number; attemptId: string } {
+    return { tsMs: historyBytes.time(key, prefixLength), attemptId: fromBytes(key.slice(prefixLength + 8)) };
+  },
+  /** Only the time of such a key. */
+  time(key: string, prefixLength: number): number {
     let tsMs = 0;
     for (let i = prefixLength; i < prefixLength + 8; i++) tsMs = tsMs * 256 + key.charCodeAt(i);
-    return { tsMs, attemptId: fromBytes(key.slice(prefixLength + 8)) };
+    return tsMs;
   },
 };
 

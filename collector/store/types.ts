@@ -152,6 +152,13 @@ export interface Store {
 
   /** Earlier attempts that used this identifier at or after `sinceMs`, newest first, at most `limit`. */
   history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]>;
+  /**
+   * Optional: in one read, the longer of `history(kind, hash, windowSinceMs, limit)` and
+   * `history(kind, hash, sinceMs, newest)` (both are newest-first prefixes of the same list): what the
+   * rules read of a busy identifier, or its newest entries when the window holds fewer. Stores
+   * without it are read twice.
+   */
+  historyReaching?(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]>;
 
   getLabel(attemptId: string): Promise<LabelRecord | undefined>;
   /**

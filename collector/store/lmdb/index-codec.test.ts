@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { historyBytes } from "../keys.js";
-import { decodeIndexEntry, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
+import { DecodedValues, decodeIndexEntry, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
 
 const HASH = "q1Nn3Yp0x3J9cK2bX4f8Ag"; // 16 bytes in base64url, as identity/hash.ts makes them
 
@@ -26,5 +26,24 @@ describe("identifier index encoding", () => {
     const sorted = [...keys, historyBytes.key("phone", HASH, 3_000, "att_d"), historyBytes.key("email", "x", 3_000, "att_e")].map((k) => Buffer.from(k, "latin1")).sort(Buffer.compare);
     const inRange = sorted.filter((k) => Buffer.compare(k, Buffer.from(low, "latin1")) >= 0 && Buffer.compare(k, Buffer.from(high, "latin1")) < 0);
     expect(inRange.map((k) => k.toString("latin1"))).toEqual(keys.slice(1));
+  });
+
+  it("decodes an attempt's value once per store, giving each of its entries the same answer", () => {
+    const ids = { email: HASH, phone: "p1", ip: "i1" };
+    const value = encodeIndexValue("pk_a", ids);
+    const decoded = new DecodedValues(2);
+    const entries = (["email", "phone", "ip"] as const).map((kind) => {
+      const { prefixLength } = historyBytes.range(kind, ids[kind], 0);
+      return decoded.entry(roundTrip(historyBytes.key(kind, ids[kind], 1_000 + prefixLength, "att_1")), value, prefixLength);
+    });
+    entries.forEach((entry, i) => expect(entry).toEqual({ attemptId: "att_1", siteKey: "pk_a", tsMs: entries[i]!.tsMs, ids }));
+    expect(entries[1]!.ids).toBe(entries[0]!.ids);
+    // Another store's attempt of the same id is its own; a full map starts over.
+    const other = new DecodedValues(2);
+    const { prefixLength } = historyBytes.range("ip", "i2", 0);
+    const key = roundTrip(historyBytes.key("ip", "i2", 5, "att_1"));
+    expect(other.entry(key, encodeIndexValue("pk_b", { ip: "i2" }), prefixLength)).toEqual({ attemptId: "att_1", siteKey: "pk_b", tsMs: 5, ids: { ip: "i2" } });
+    for (const id of ["att_2", "att_3", "att_4"]) decoded.entry(roundTrip(historyBytes.key("ip", "i2", 5, id)), encodeIndexValue("pk_b", { ip: "i2" }), prefixLength);
+    expect(decoded.entry(key, encodeIndexValue("pk_b", { ip: "i2" }), prefixLength).ids).toEqual({ ip: "i2" });
   });
 });

@@ -34,8 +34,38 @@ export function encodeIndexValue(siteKey: string, ids: IdentifierHashes): string
   return value;
 }
 
+/**
+ * Decoded index values by attempt id, for one store. An assess reads the same earlier attempts under
+ * several identifiers (a returning buyer's device, e-mail, card and address lead to the same orders),
+ * so each value is decoded once and its objects shared by those entries. An attempt's identifiers
+ * never change, so an entry stays right until retention removes the attempt (and then it is not read).
+ * Bounded: cleared when full. Readers never change the shared objects.
+ */
+export class DecodedValues {
+  private readonly byAttempt = new Map<string, { siteKey: string; ids: IdentifierHashes }>();
+
+  constructor(private readonly limit = 20_000) {}
+
+  /** One index entry back as a HistoryEntry; `prefixLength` is the length of the key's `kind · hash`. */
+  entry(key: string, value: string, prefixLength: number): HistoryEntry {
+    const { tsMs, attemptId } = historyBytes.read(key, prefixLength);
+    let shared = this.byAttempt.get(attemptId);
+    if (shared === undefined) {
+      shared = decodeIndexValue(value);
+      if (this.byAttempt.size >= this.limit) this.byAttempt.clear();
+      this.byAttempt.set(attemptId, shared);
+    }
+    return { attemptId, siteKey: shared.siteKey, tsMs, ids: shared.ids };
+  }
+}
+
 /** One index entry back as a HistoryEntry; `prefixLength` is the length of the key's `kind · hash`. */
 export function decodeIndexEntry(key: string, value: string, prefixLength: number): HistoryEntry {
+  const { tsMs, attemptId } = historyBytes.read(key, prefixLength);
+  return { attemptId, tsMs, ...decodeIndexValue(value) };
+}
+
+function decodeIndexValue(value: string): { siteKey: string; ids: IdentifierHashes } {
   const siteEnd = 1 + value.charCodeAt(0);
   const ids: IdentifierHashes = {};
   for (let at = siteEnd; at < value.length; ) {
@@ -44,6 +74,5 @@ export function decodeIndexEntry(key: string, value: string, prefixLength: numbe
     ids[kind] = value.slice(at + 2, end);
     at = end;
   }
-  const { tsMs, attemptId } = historyBytes.read(key, prefixLength);
-  return { attemptId, siteKey: value.slice(1, siteEnd), tsMs, ids };
+  return { siteKey: value.slice(1, siteEnd), ids };
 }

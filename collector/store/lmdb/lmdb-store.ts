@@ -16,7 +16,7 @@ import type {
 } from "../types.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import { idFloor } from "../../ids.js";
-import { decodeIndexEntry, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
+import { DecodedValues, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
 
 /** What an lmdb-js write returns when the environment is opened with `separateFlushed`. */
 type WritePromise = Promise<boolean> & { flushed?: Promise<void> };
@@ -47,6 +47,7 @@ export class LmdbStore implements Store {
   private readonly openReviews: Database<string, Key>;
 
   private readonly isDurable: boolean;
+  private readonly decoded = new DecodedValues();
 
   /**
    * `durable: false` is for throw-away stores (a backtest's): no fsync, and each write commits
@@ -183,7 +184,19 @@ export class LmdbStore implements Store {
     const entries: HistoryEntry[] = [];
     const { low, high, prefixLength } = historyBytes.range(kind, hash, sinceMs);
     const range = this.index.getRange({ start: high, end: low, reverse: true, limit });
-    for (const { key, value } of range) entries.push(decodeIndexEntry(key, value, prefixLength));
+    for (const { key, value } of range) entries.push(this.decoded.entry(key, value, prefixLength));
+    return entries;
+  }
+
+  async historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    const { low, high, prefixLength } = historyBytes.range(kind, hash, sinceMs);
+    const range = this.index.getRange({ start: high, end: low, reverse: true, limit: Math.max(limit, newest) });
+    for (const { key, value } of range) {
+      const count = entries.length;
+      if (count >= newest && (count >= limit || historyBytes.time(key, prefixLength) < windowSinceMs)) break;
+      entries.push(this.decoded.entry(key, value, prefixLength));
+    }
     return entries;
   }
 

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gather, reachAt } from "../../assess/gather.js";
+import { historyReach } from "../../engine.js";
+import { DEFAULT_RULESET } from "../../rules/default-ruleset.js";
+import type { AttemptRecord, IdentifierHashes, Store } from "../types.js";
+import { LmdbStore } from "./lmdb-store.js";
+
+const T0 = Date.UTC(2026, 10, 20, 12);
+const DAY = 86_400_000;
+const SINCE = T0 - 90 * DAY;
+
+/** A seeded store of 1,500 attempts over 60 days, in whole minutes: busy networks, and many attempts sharing a millisecond. */
+function seeded(): { random: () => number; idsOf: () => IdentifierHashes } {
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = (prefix: string, n: number) => `${prefix}${Math.floor(random() * n)}`;
+  const idsOf = (): IdentifierHashes => {
+    const ids: IdentifierHashes = { ip_net: pick("n", 3), ip: pick("i", 12), email: pick("e", 150), address: pick("a", 60), name: pick("m", 80) };
+    if (random() < 0.7) ids.device = pick("d", 60);
+    if (random() < 0.5) ids.customer = pick("u", 100);
+    if (random() < 0.6) ids.card = pick("c", 120);
+    return ids;
+  };
+  return { random, idsOf };
+}
+
+/** The same store without its one-read history, as gather sees a store that lacks it. */
+function withoutReaching(store: Store): Store {
+  return Object.assign(Object.create(store) as Store, { historyReaching: undefined });
+}
+
+describe("LMDB's one-read history (historyReaching)", () => {
+  let dir: string;
+  let store: LmdbStore;
+  const { random, idsOf } = seeded();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "vakt-reaching-"));
+    store = new LmdbStore(dir, { durable: false });
+    for (let i = 0; i < 1500; i++) {
+      const tsMs = T0 - (random() < 0.15 ? Math.floor(random() * 360) : Math.floor(random() * 60 * 24 * 60)) * 60_000 - 60_000;
+      const record: AttemptRecord = { id: `att_${String(i).padStart(4, "0")}`, siteKey: "pk_a", orderId: `ord_${i}`, tsMs, ids: idsOf(), answer: { decision: "allow" } as never };
+      await store.recordAttempt(record);
+    }
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("gives the longer of the window's read and the newest entries' read", async () => {
+    let longerByCount = 0;
+    let longerByWindow = 0;
+    for (const net of ["n0", "n1", "n2"]) {
+      for (const windowMs of [0, 60_000, 3_600_000, 6 * 3_600_000, 30 * DAY]) {
+        for (const [limit, newest] of [[1000, 21], [5, 21], [21, 21], [40, 3]]) {
+          const windowSinceMs = T0 - windowMs;
+          const byWindow = await store.history("ip_net", net, windowSinceMs, limit!);
+          const byCount = await store.history("ip_net", net, SINCE, newest!);
+          const expected = byWindow.length >= byCount.length ? byWindow : byCount;
+          if (byCount.length > byWindow.length) longerByCount += 1;
+          else if (byWindow.length > byCount.length) longerByWindow += 1;
+          expect(await store.historyReaching("ip_net", net, windowSinceMs, limit!, SINCE, newest!)).toEqual(expected);
+        }
+      }
+    }
+    // Both cases were met.
+    expect(longerByCount).toBeGreaterThan(0);
+    expect(longerByWindow).toBeGreaterThan(0);
+  });
+
+  it("gives gather the same histories, links, hops and rule reads as two reads per identifier", async () => {
+    const reach = reachAt(T0, SINCE, historyReach([DEFAULT_RULESET]));
+    const twice = withoutReaching(store);
+    for (let i = 0; i < 150; i++) {
+      const ids = idsOf();
+      const once = await gather(store, ids, reach);
+      const expected = await gather(twice, ids, reach);
+      expect(once.history).toEqual(expected.history);
+      expect(once.links).toEqual(expected.links);
+      expect(once.graylistHops).toEqual(expected.graylistHops);
+    }
+  });
+});
