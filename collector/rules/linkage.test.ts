@@ -12,7 +12,7 @@ describe("email_devices", () => {
   const earlier = (devices: string[], ageMs = 1000) => devices.map((device, i) => ({ attemptId: `a${i}`, siteKey: "pk", tsMs: NOW - ageMs, ids: { email: "e1", device } }));
 
   it("counts distinct devices on the e-mail, this one included, at each threshold", async () => {
-    expect((await email_devices.evaluate(context({ ids: { email: "e1", device: "d0" }, history: { email: earlier(["d1"]) } }), params)).severity).toBe("none");
+    expect(await email_devices.evaluate(context({ ids: { email: "e1", device: "d0" }, history: { email: earlier(["d1"]) } }), params)).toEqual({ severity: "none" });
     const three = await email_devices.evaluate(context({ ids: { email: "e1", device: "d0" }, history: { email: earlier(["d1", "d2", "d1"]) } }), params);
     expect(three).toEqual({ severity: "medium", detail: "3 devices used this e-mail address in 7d" });
     expect((await email_devices.evaluate(context({ ids: { email: "e1", device: "d0" }, history: { email: earlier(["d1", "d2", "d3", "d4"]) } }), params)).severity).toBe("high");

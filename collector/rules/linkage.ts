@@ -20,7 +20,10 @@ export function linkageRule(id: string, anchor: IdentifierKind, distinct: Identi
     evaluate(ctx, p) {
       if (ctx.ids[anchor] === undefined || ctx.ids[distinct] === undefined) return { severity: "none" };
       const count = distinctWithin(ctx, anchor, distinct, p.window);
-      return { severity: severityForCount(count, p.thresholds), detail: `${counted(count, words.one, words.many)} ${words.where} in ${describeWindow(p.window)}` };
+      const severity = severityForCount(count, p.thresholds);
+      // The detail of a `none` is never shown: it is only built for a hit.
+      if (severity === "none") return { severity };
+      return { severity, detail: `${counted(count, words.one, words.many)} ${words.where} in ${describeWindow(p.window)}` };
     },
   };
 }

@@ -45,6 +45,10 @@ describe.each(RULES)("%s", (rule, kind, detail) => {
     expect(at.detail).toMatch(detail);
   });
 
+  it("builds no detail below every threshold (a none is never shown)", async () => {
+    expect(await rule.evaluate(context(kind, []), params)).toEqual({ severity: "none" });
+  });
+
   it("leaves out attempts older than the window", async () => {
     expect((await rule.evaluate(context(kind, [3_600_001, 7_200_000]), params)).severity).toBe("none");
   });

@@ -17,7 +17,10 @@ export function velocityRule(id: string, kind: IdentifierKind, fromWhat: string)
     evaluate(ctx, p) {
       if (ctx.ids[kind] === undefined) return { severity: "none" };
       const count = countWithin(ctx, kind, p.window) + 1;
-      return { severity: severityForCount(count, p.thresholds), detail: `${counted(count, "attempt")} from ${fromWhat} in ${describeWindow(p.window)}` };
+      const severity = severityForCount(count, p.thresholds);
+      // Most attempts stay below every threshold, and the detail of a `none` is never shown: it is only built for a hit.
+      if (severity === "none") return { severity };
+      return { severity, detail: `${counted(count, "attempt")} from ${fromWhat} in ${describeWindow(p.window)}` };
     },
   };
 }
