@@ -8,23 +8,28 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
 /** Finds the site whose secret key the request carries, comparing every site's secret in constant time. */
 export class SecretKeys {
   private readonly entries: { digest: Buffer; site: SiteConfig }[];
+  /** Each request's match, so the rate limit's look-up and the route's check hash the key once. */
+  private readonly matched = new WeakMap<RequestInfo, SiteConfig | null>();
 
   constructor(sites: readonly SiteConfig[]) {
     this.entries = sites.map((site) => ({ digest: digest(site.secretKey), site }));
   }
 
   authenticate(req: RequestInfo): SiteConfig {
-    const presented = bearer(req);
-    if (presented === undefined) throw new HttpError(401, "unauthorized", "send the site's secret key as `Authorization: Bearer <secretKey>`");
-    const found = this.match(presented);
-    if (!found) throw new HttpError(401, "unauthorized", "the secret key is not valid");
-    return found;
+    const found = this.find(req);
+    if (found) return found;
+    if (bearer(req) === undefined) throw new HttpError(401, "unauthorized", "send the site's secret key as `Authorization: Bearer <secretKey>`");
+    throw new HttpError(401, "unauthorized", "the secret key is not valid");
   }
 
   /** The site whose secret key the request carries, or undefined; never throws. */
   find(req: RequestInfo): SiteConfig | undefined {
+    const known = this.matched.get(req);
+    if (known !== undefined) return known ?? undefined;
     const presented = bearer(req);
-    return presented === undefined ? undefined : this.match(presented);
+    const found = presented === undefined ? undefined : this.match(presented);
+    this.matched.set(req, found ?? null);
+    return found;
   }
 
   private match(secret: string): SiteConfig | undefined {
