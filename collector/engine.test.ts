@@ -42,6 +42,13 @@ const findsLater = (ms: number, severity: Severity) => async (): Promise<RuleOut
 const ruleset = (...rules: ConfiguredRule[]): Ruleset => ({ policy: POLICY, rules });
 
 describe("evaluate", () => {
+  it("lists every rule in the matrix with exactly rule, severity, ms and status, its detail only among the reasons", async () => {
+    const result = await evaluate(ruleset(rule("quiet", finds("none")), rule("noted", finds("none", "seen once")), rule("hit", finds("medium", "seen twice"))), CTX);
+    expect(result.matrix.map((row) => Object.keys(row))).toEqual([0, 1, 2].map(() => ["rule", "severity", "ms", "status"]));
+    expect(result.matrix.map((row) => [row.rule, row.severity, row.status])).toEqual([["quiet", "none", "ok"], ["noted", "none", "ok"], ["hit", "medium", "ok"]]);
+    expect(result.reasons).toEqual([{ rule: "hit", severity: "medium", detail: "seen twice" }]);
+  });
+
   it("gives an async rule slower than its budget status timeout and its onTimeout severity, without waiting for it", async () => {
     const started = performance.now();
     const result = await evaluate(ruleset(rule("slow", findsLater(1000, "none"), { budgetMs: 20, onTimeout: "medium" })), CTX);

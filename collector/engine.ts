@@ -141,9 +141,11 @@ function conclude(ruleset: Ruleset, executions: RuleExecution[]): Evaluation {
   const reasons: Reason[] = [];
   const matrix: Evaluation["matrix"] = new Array(executions.length);
   for (let i = 0; i < executions.length; i++) {
-    const { rule, severity, ms, status, detail } = executions[i]!;
+    const execution = executions[i]!;
+    const { rule, severity, ms, status, detail } = execution;
     severities[i] = severity;
-    matrix[i] = { rule, severity, ms, status };
+    // An execution without a detail already is its matrix row (same fields, same order); executions are never changed.
+    matrix[i] = detail === undefined ? execution : { rule, severity, ms, status };
     if (severity === "none") continue;
     reasons.push({ rule, severity, detail: status === "ok" ? (detail ?? rule) : `${rule} ${status === "timeout" ? "missed its time budget" : "failed"}; its configured severity was used` });
   }
