@@ -1,12 +1,12 @@
 import { performance } from "node:perf_hooks";
 import type { IdentifierHasher } from "../identity/hash.js";
-import { evaluate, historyReach, lookbackMs } from "../engine.js";
+import { evaluate, historyReach, lookbackMs, type Evaluation } from "../engine.js";
 import { newId } from "../ids.js";
 import { KeyedLock } from "../keyed-lock.js";
 import type { Metrics } from "../metrics.js";
 import type { ContactVault } from "../contact-vault.js";
 import type { Ruleset } from "../rules/ruleset.js";
-import type { RuleContext } from "../rules/types.js";
+import type { HistoryReads, RuleContext } from "../rules/types.js";
 import type { AttemptRecord, HistoryEntry, IdentifierHashes, OrderSummary, SessionRecord, Store } from "../store/types.js";
 import { StoreUnavailableError } from "../store/unavailable.js";
 import type { Decision } from "../rules/policy.js";
@@ -49,6 +49,8 @@ export interface SiteRules {
  */
 export class Assessor {
   private readonly tokenLock = new KeyedLock();
+  /** Per site's rules, how far back its rulesets read: the same for every attempt until the rules are reloaded. */
+  private readonly readsBySite = new WeakMap<SiteRules, { lookbackMs: number; kinds: HistoryReads }>();
 
   constructor(
     private readonly deps: {
@@ -154,8 +156,13 @@ export class Assessor {
 
   /** How far back to read: the whole read over the retention (or a longer window), each kind as far as the rules read it. */
   private reach(site: SiteRules, nowMs: number): HistoryReach {
-    const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
-    return reachAt(nowMs, nowMs - Math.max(lookbackMs(rulesets), this.deps.retentionMs), historyReach(rulesets));
+    let reads = this.readsBySite.get(site);
+    if (reads === undefined) {
+      const rulesets = [site.live, ...site.shadow].map((r) => r.ruleset);
+      reads = { lookbackMs: Math.max(lookbackMs(rulesets), this.deps.retentionMs), kinds: historyReach(rulesets) };
+      this.readsBySite.set(site, reads);
+    }
+    return reachAt(nowMs, nowMs - reads.lookbackMs, reads.kinds);
   }
 
   /** The attempt's identifier hashes, the device given as its hash (as a token's `dev` carries it). */
@@ -179,7 +186,8 @@ export class Assessor {
     const { history, graylist, graylistHops, isTrusted, links } = await gather(store, ids, this.reach(site, nowMs), read?.round);
 
     const ctx: RuleContext = { nowMs, siteKey: site.siteKey, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus, signals: attempt.signals };
-    const [live, ...shadows] = await Promise.all([site.live, ...site.shadow].map((r) => evaluate(r.ruleset, ctx, { enforceBudgets: this.deps.enforceBudgets ?? true })));
+    const evaluated = this.evaluateAll(site, ctx);
+    const [live, ...shadows] = evaluated instanceof Promise ? await evaluated : evaluated;
 
     const id = newId("att", nowMs);
     const answer: AssessAnswer = {
@@ -199,12 +207,14 @@ export class Assessor {
     }
     if (jti !== undefined) record.tokenJti = jti;
     if (answer.decision === "review") record.review = { status: "open", atMs: nowMs };
-    await Promise.all([
-      store.recordAttempt(record),
-      answer.decision === "challenge" && this.deps.contacts
-        ? this.deps.contacts.keep(id, { ...(order.email ? { email: order.email } : {}), ...(order.phone ? { phone: order.phone } : {}) })
-        : undefined,
-    ]);
+    if (answer.decision === "challenge" && this.deps.contacts) {
+      await Promise.all([
+        store.recordAttempt(record),
+        this.deps.contacts.keep(id, { ...(order.email ? { email: order.email } : {}), ...(order.phone ? { phone: order.phone } : {}) }),
+      ]);
+    } else {
+      await store.recordAttempt(record);
+    }
     if (metrics) {
       metrics.observeEvaluation(site.live.name, live!);
       site.shadow.forEach((s, i) => metrics.observeEvaluation(s.name, shadows[i]!));
@@ -212,11 +222,25 @@ export class Assessor {
     }
     return answer;
   }
+
+  /** The live ruleset's evaluation first, then each shadow's; without a promise when every rule answered synchronously. */
+  private evaluateAll(site: SiteRules, ctx: RuleContext): Evaluation[] | Promise<Evaluation[]> {
+    const options = { enforceBudgets: this.deps.enforceBudgets ?? true };
+    const evaluations: (Evaluation | Promise<Evaluation>)[] = [evaluate(site.live.ruleset, ctx, options)];
+    let isPending = evaluations[0] instanceof Promise;
+    for (const shadow of site.shadow) {
+      const evaluation = evaluate(shadow.ruleset, ctx, options);
+      if (evaluation instanceof Promise) isPending = true;
+      evaluations.push(evaluation);
+    }
+    return isPending ? Promise.all(evaluations) : (evaluations as Evaluation[]);
+  }
 }
 
 function describeDevice(hash: string | undefined, earlier: HistoryEntry[], nowMs: number): AssessAnswer["device"] {
   if (hash === undefined) return null;
-  const firstMs = earlier.reduce((min, e) => Math.min(min, e.tsMs), nowMs);
+  let firstMs = nowMs;
+  for (let i = 0; i < earlier.length; i++) if (earlier[i]!.tsMs < firstMs) firstMs = earlier[i]!.tsMs;
   return { id: `dev_${hash}`, firstSeen: new Date(firstMs).toISOString(), attempts: earlier.length + 1 };
 }
 
