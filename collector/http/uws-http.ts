@@ -95,11 +95,17 @@ export function serve(
         if (isAborted) return;
         res.cork(() => {
           res.writeStatus(`${reply.status} ${STATUS_TEXT[reply.status] ?? ""}`.trim());
-          for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, ...reply.headers })) res.writeHeader(name, value);
+          writeHeaders(res, reply.headers);
           res.end(reply.body);
         });
       });
   });
+}
+
+/** The security headers, each overridden where the reply sets it, then the reply's others: the order of `{ ...SECURITY_HEADERS, ...headers }`, without building it. */
+function writeHeaders(res: HttpResponse, headers: Record<string, string> = {}): void {
+  for (const name in SECURITY_HEADERS) res.writeHeader(name, headers[name] ?? SECURITY_HEADERS[name]!);
+  for (const name in headers) if (!Object.hasOwn(SECURITY_HEADERS, name)) res.writeHeader(name, headers[name]!);
 }
 
 /** Reads the whole body once, refusing it (413) as soon as it grows past `maxBodyBytes`. */
