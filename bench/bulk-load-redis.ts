@@ -11,6 +11,9 @@ import { historyMember, pack, tokenUseValue } from "../collector/store/redis/rec
 import type { AttemptRecord } from "../collector/store/types.js";
 import { builtBatches, priorRecord, type FillPlan, type FillResult } from "./assess-fill.js";
 
+/** A key written and deleted once the load is done, to have the server fsync its AOF. */
+const FLUSH_KEY = "vakt-bench:flush";
+
 /**
  * A bulk loader for the benchmarks' prior history in Redis: it writes exactly the keys, values, scores
  * and expiry times RedisStore.recordAttempt writes (keys from store/keys.ts, records packed by
@@ -224,7 +227,13 @@ export async function bulkLoadPriorHistoryRedis(
   } finally {
     await Promise.allSettled(inFlight);
     await writer.close();
-    await client.config("SET", "appendfsync", appendfsync).finally(() => client.quit().catch(() => client.disconnect()));
+    await client
+      .config("SET", "appendfsync", appendfsync)
+      // One write under the restored setting: the server fsyncs the whole AOF before it replies, so the
+      // kernel is not still writing the load back while the collector is measured.
+      .then(() => client.set(FLUSH_KEY, "1"))
+      .then(() => client.del(FLUSH_KEY))
+      .finally(() => client.quit().catch(() => client.disconnect()));
   }
   const seconds = (performance.now() - started) / 1000;
   log(`bulk load (redis): ${plan.count.toLocaleString("en")} attempts in ${Math.round(seconds)} s, waiting for the builder ${Math.round(waited.ms / 1000)} s; appendfsync back to ${appendfsync}`);
