@@ -16,20 +16,20 @@ export function identifierHashes(hasher: IdentifierHasher, attempt: AttemptIdent
   const customerId = order.customer?.id;
   const name = order.shipping?.name || order.customer?.name || order.billing?.name;
   const ip = attempt.ip === undefined ? undefined : normaliseIp(attempt.ip);
-  const values: Record<IdentifierKind, string | undefined> = {
-    device: attempt.deviceId,
-    ip,
-    ip_net: ip === undefined ? undefined : ipNetwork(ip),
-    email: order.email === undefined ? undefined : normaliseEmail(order.email),
-    phone: order.phone === undefined ? undefined : normalisePhone(order.phone, order.shipping?.country ?? order.billing?.country),
-    card: order.payment ? normaliseCard(order.payment) : undefined,
-    customer: customerId ? `${attempt.siteKey}:${customerId}` : undefined,
-    name: name ? normaliseName(name) : undefined,
-    address: order.shipping ? normaliseAddress(order.shipping) : undefined,
-  };
+  // Each kind in IDENTIFIER_KINDS order (the order the hashes are stored and followed in), with no
+  // record of values or entries array in between: a backtest identifies every attempt it replays.
   const hashes: IdentifierHashes = {};
-  for (const [kind, value] of Object.entries(values) as [IdentifierKind, string | undefined][]) {
+  const put = (kind: IdentifierKind, value: string | undefined) => {
     if (value) hashes[kind] = hasher.hash(kind, value);
-  }
+  };
+  put("device", attempt.deviceId);
+  put("ip", ip);
+  put("ip_net", ip === undefined ? undefined : ipNetwork(ip));
+  put("email", order.email === undefined ? undefined : normaliseEmail(order.email));
+  put("phone", order.phone === undefined ? undefined : normalisePhone(order.phone, order.shipping?.country ?? order.billing?.country));
+  put("card", order.payment ? normaliseCard(order.payment) : undefined);
+  put("customer", customerId ? `${attempt.siteKey}:${customerId}` : undefined);
+  put("name", name ? normaliseName(name) : undefined);
+  put("address", order.shipping ? normaliseAddress(order.shipping) : undefined);
   return hashes;
 }

@@ -1,13 +1,13 @@
 import type { EnvironmentSignals } from "../../sdk/protocol.js";
-import { gather } from "../assess/gather.js";
+import { gather, reachAt } from "../assess/gather.js";
 import { identifierHashes } from "../assess/identities.js";
 import type { Order } from "../assess/request.js";
-import { evaluate, lookbackMs, prepareRuleset, type Reason } from "../engine.js";
+import { evaluate, historyReach, lookbackMs, prepareRuleset, type Reason } from "../engine.js";
 import type { IdentifierHasher } from "../identity/hash.js";
 import { Labeler } from "../labels.js";
 import type { Decision } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
-import type { RuleContext } from "../rules/types.js";
+import type { HistoryReads, RuleContext } from "../rules/types.js";
 import type { IdentifierHashes, Label } from "../store/types.js";
 import { ReplayStore } from "./replay-store.js";
 
@@ -67,6 +67,8 @@ export class ReplayLane {
   readonly store = new ReplayStore();
   private readonly rulesets: Ruleset[];
   private readonly lookbackMs: number;
+  /** What the rulesets' rules read of each kind's history: a busy network's is read over its rules' window, as live. */
+  private readonly reads: HistoryReads;
   private readonly labeler: Labeler;
   private labelNowMs = 0;
   /** Attempts are in time order and every label waits the same delay, so labels fall due in replay order: a queue. */
@@ -79,6 +81,7 @@ export class ReplayLane {
     this.rulesets = baseline ? [candidate, baseline] : [candidate];
     for (const ruleset of this.rulesets) prepareRuleset(ruleset);
     this.lookbackMs = Math.max(lookbackMs(this.rulesets), REPLAY_RETENTION_MS);
+    this.reads = historyReach(this.rulesets);
     this.labeler = new Labeler(this.store.asStore(), () => this.labelNowMs);
     this.tallies = this.rulesets.map(newTally);
   }
@@ -119,7 +122,7 @@ export class ReplayLane {
   }
 
   private async evaluate(index: number, nowMs: number, ids: IdentifierHashes, label: Label | null, { line, order, signals }: Evaluated): Promise<void> {
-    const { history, graylist, graylistHops, isTrusted } = await gather(this.store.asStore(), ids, nowMs - this.lookbackMs);
+    const { history, graylist, graylistHops, isTrusted } = await gather(this.store.asStore(), ids, reachAt(nowMs, nowMs - this.lookbackMs, this.reads));
     // The input carries no risk token: every attempt is taken as having come through the script.
     const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals };
     const live = await evaluate(this.rulesets[0]!, ctx, EVALUATE_OPTIONS);

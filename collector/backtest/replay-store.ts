@@ -73,6 +73,21 @@ export class ReplayStore {
     return Promise.resolve(out);
   }
 
+  /** As the Store contract: the longer of the window's read (up to `limit`) and the newest `newest` entries since `sinceMs`, in one pass. */
+  historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
+    const list = this.slots.get(kind)!.get(hash)?.entries;
+    if (list === undefined) return Promise.resolve([]);
+    // Both reads are newest-first prefixes of the list (times only fall going back): go on while either would.
+    const out: HistoryEntry[] = [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const { tsMs } = list[i]!;
+      const n = out.length;
+      if (!((n < limit && tsMs >= windowSinceMs) || (n < newest && tsMs >= sinceMs))) break;
+      out.push(list[i]!);
+    }
+    return Promise.resolve(out);
+  }
+
   listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
     const found: (ListEntry | undefined)[] = new Array(refs.length);
     for (let i = 0; i < refs.length; i++) found[i] = this.slots.get(refs[i]!.kind)!.get(refs[i]!.hash)?.[list];

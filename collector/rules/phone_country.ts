@@ -60,9 +60,14 @@ interface PhoneFacts {
   country: string | undefined;
 }
 
-/** Parsing and validating a number is most of this rule's time, and shoppers repeat their numbers: the facts of the last numbers read are kept. */
+/**
+ * Parsing and validating a number is most of this rule's time, and shoppers repeat their numbers: the
+ * facts of the last numbers read are kept. Repeat buyers come back after tens of thousands of other
+ * orders (a backtest of 100,000 generated orders, with 51,761 distinct numbers, parsed 86,603 times
+ * with room for 10,000 and 51,841 with room for 50,000); 50,000 small entries are a few megabytes.
+ */
 const recentPhones = new Map<string, PhoneFacts | null>();
-const RECENT_PHONES = 10_000;
+const RECENT_PHONES = 50_000;
 
 function readPhone(phone: string, country: CountryCode): PhoneFacts | undefined {
   const key = `${country} ${phone}`;
