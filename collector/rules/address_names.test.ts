@@ -12,6 +12,8 @@ const earlier = earlierAttempt;
 
 const params = (raw: unknown) => address_names.params.parse(raw) as Parameters<typeof address_names.evaluate>[1];
 const DEFAULTS = params({ window: "30d", thresholds: { medium: 3, high: 4 } });
+/** Fires at any count: a rule gives its detail (the count) only when it fires, as a none is never shown. */
+const COUNTING = params({ window: "30d", thresholds: { low: 1 } });
 
 /** Delivery to address ad_A now under `name`, and earlier under each of `names`. */
 function address(name: string | undefined, names: (string | undefined)[], ageMs = DAY): RuleContext {
@@ -29,8 +31,9 @@ describe("address_names", () => {
   });
 
   it("finds nothing for one name sending to the address again and again", async () => {
-    expect(await address_names.evaluate(address("nm_0", ["nm_0", "nm_0", "nm_0", "nm_0"]), DEFAULTS)).toEqual({
-      severity: "none",
+    expect(await address_names.evaluate(address("nm_0", ["nm_0", "nm_0", "nm_0", "nm_0"]), DEFAULTS)).toEqual({ severity: "none" });
+    expect(await address_names.evaluate(address("nm_0", ["nm_0", "nm_0", "nm_0", "nm_0"]), COUNTING)).toEqual({
+      severity: "low",
       detail: expect.stringMatching(/^1 names? for this shipping address in 30d$/),
     });
   });
@@ -48,16 +51,18 @@ describe("address_names", () => {
   });
 
   it("counts each name once and skips earlier attempts without a name", async () => {
-    expect(await address_names.evaluate(address("nm_0", ["nm_1", "nm_1", "nm_0", undefined, undefined]), DEFAULTS)).toEqual({
-      severity: "none",
+    expect(await address_names.evaluate(address("nm_0", ["nm_1", "nm_1", "nm_0", undefined, undefined]), DEFAULTS)).toEqual({ severity: "none" });
+    expect(await address_names.evaluate(address("nm_0", ["nm_1", "nm_1", "nm_0", undefined, undefined]), COUNTING)).toEqual({
+      severity: "low",
       detail: "2 names for this shipping address in 30d",
     });
   });
 
   it("counts an attempt exactly at the window's start and not one a millisecond older", async () => {
     expect((await address_names.evaluate(address("nm_0", ["nm_1", "nm_2"], 30 * DAY), DEFAULTS)).severity).toBe("medium");
-    expect(await address_names.evaluate(address("nm_0", ["nm_1", "nm_2"], 30 * DAY + 1), DEFAULTS)).toEqual({
-      severity: "none",
+    expect(await address_names.evaluate(address("nm_0", ["nm_1", "nm_2"], 30 * DAY + 1), DEFAULTS)).toEqual({ severity: "none" });
+    expect(await address_names.evaluate(address("nm_0", ["nm_1", "nm_2"], 30 * DAY + 1), COUNTING)).toEqual({
+      severity: "low",
       detail: expect.stringMatching(/^1 names? for this shipping address in 30d$/),
     });
   });

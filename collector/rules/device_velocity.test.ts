@@ -26,8 +26,12 @@ describe("device_velocity", () => {
   });
 
   it("counts the current attempt: a first attempt is 1", async () => {
-    expect(await device_velocity.evaluate(withEarlier(0), DEFAULTS)).toEqual({ severity: "none", detail: expect.stringMatching(/^1 attempts? from this device in 1h$/) });
-    expect((await device_velocity.evaluate(withEarlier(0), params({ window: "1h", thresholds: { low: 1 } }))).severity).toBe("low");
+    // Below every threshold a rule gives no detail (a none is never shown), so the count is read at a threshold of 1.
+    expect(await device_velocity.evaluate(withEarlier(0), DEFAULTS)).toEqual({ severity: "none" });
+    expect(await device_velocity.evaluate(withEarlier(0), params({ window: "1h", thresholds: { low: 1 } }))).toEqual({
+      severity: "low",
+      detail: expect.stringMatching(/^1 attempts? from this device in 1h$/),
+    });
   });
 
   it("fires each level exactly at its threshold", async () => {
@@ -46,12 +50,12 @@ describe("device_velocity", () => {
   });
 
   it("counts an attempt exactly at the window's start and not one a millisecond older", async () => {
-    const p = params({ window: "1h", thresholds: { medium: 2 } });
+    const p = params({ window: "1h", thresholds: { low: 1, medium: 2 } });
     const ids = { device: "dev_A" };
     const inside = context({ ids, history: { device: [earlier(HOUR, ids)] } });
     const outside = context({ ids, history: { device: [earlier(HOUR + 1, ids)] } });
     expect(await device_velocity.evaluate(inside, p)).toEqual({ severity: "medium", detail: "2 attempts from this device in 1h" });
-    expect(await device_velocity.evaluate(outside, p)).toEqual({ severity: "none", detail: expect.stringMatching(/^1 attempts? from this device in 1h$/) });
+    expect(await device_velocity.evaluate(outside, p)).toEqual({ severity: "low", detail: expect.stringMatching(/^1 attempts? from this device in 1h$/) });
   });
 
   it("counts only the attempts inside the window when older ones are in the history", async () => {
