@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { historyBytes } from "../keys.js";
-import { DecodedValues, decodeIndexEntry, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
+import { DecodedValues, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
 
 const HASH = "q1Nn3Yp0x3J9cK2bX4f8Ag"; // 16 bytes in base64url, as identity/hash.ts makes them
 
@@ -16,7 +16,7 @@ describe("identifier index encoding", () => {
     for (const [kind, hash] of [["email", HASH], ["phone", "p1"], ["name", "nämn ✓"]] as const) {
       const key = roundTrip(historyBytes.key(kind, hash, 1_790_000_000_123, "att_ü1"));
       const { prefixLength } = historyBytes.range(kind, hash, 0);
-      expect(decodeIndexEntry(key, encodeIndexValue("pk_å", ids), prefixLength)).toEqual({ attemptId: "att_ü1", siteKey: "pk_å", tsMs: 1_790_000_000_123, ids });
+      expect(new DecodedValues().entry(key, encodeIndexValue("pk_å", ids), prefixLength)).toEqual({ attemptId: "att_ü1", siteKey: "pk_å", tsMs: 1_790_000_000_123, ids });
     }
   });
 

@@ -59,12 +59,6 @@ export class DecodedValues {
   }
 }
 
-/** One index entry back as a HistoryEntry; `prefixLength` is the length of the key's `kind · hash`. */
-export function decodeIndexEntry(key: string, value: string, prefixLength: number): HistoryEntry {
-  const { tsMs, attemptId } = historyBytes.read(key, prefixLength);
-  return { attemptId, tsMs, ...decodeIndexValue(value) };
-}
-
 function decodeIndexValue(value: string): { siteKey: string; ids: IdentifierHashes } {
   const siteEnd = 1 + value.charCodeAt(0);
   const ids: IdentifierHashes = {};
