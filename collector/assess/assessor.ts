@@ -34,7 +34,8 @@ interface Prefetched {
   ids: IdentifierHashes;
   ip: string | undefined;
   deviceHash: string | undefined;
-  round: Promise<Round>;
+  /** Absent for a store that reads locally: its reads cost no round trip, so they wait for gather. */
+  round: Promise<Round> | undefined;
 }
 
 export interface SiteRules {
@@ -111,8 +112,8 @@ export class Assessor {
     return this.tokenLock.run(jti, async () => {
       const nowMs = this.now();
       const ids = this.identify(site.siteKey, request.order, request.ip, verified.device);
-      const round = readRound(store, ids, this.reach(site, nowMs));
-      round.catch(() => {});
+      const round = store.local ? undefined : readRound(store, ids, this.reach(site, nowMs));
+      round?.catch(() => {});
       const [use, session] = await Promise.all([store.getTokenUse(jti), verified.sessionId === undefined ? undefined : store.getSession(verified.sessionId)]);
       if (use && use.orderId === request.order.id) {
         const first = await store.getAttempt(use.attemptId);

@@ -1,6 +1,6 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
 import type { GraylistHop, HistoryReads } from "../rules/types.js";
-import type { GraylistEntry, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, LinkedAttempt, ListEntry, Store } from "../store/types.js";
+import type { GraylistEntry, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, LinkedAttempt, ListEntry, LocalReads, Store } from "../store/types.js";
 
 /** Earlier attempts read per identifier: enough for any window the rules use and for a device's history. */
 const HISTORY_LIMIT = 1000;
@@ -25,17 +25,22 @@ const MAX_LINKS = 20;
 export interface HistoryReach {
   sinceMs: number;
   kindSinceMs?: Partial<Record<IdentifierKind, number>>;
+  /**
+   * False when the caller never reads `links` (a backtest): a kind read short is then read only as far
+   * as the rules read it, without its newest entries for links, and not at all when no rule reads it.
+   */
+  links?: boolean;
 }
 
 /** The reach for an attempt at `nowMs`, from the whole read's start and what the rules read (engine's historyReach). */
-export function reachAt(nowMs: number, sinceMs: number, reads: HistoryReads): HistoryReach {
+export function reachAt(nowMs: number, sinceMs: number, reads: HistoryReads, links = true): HistoryReach {
   const kindSinceMs: Partial<Record<IdentifierKind, number>> = {};
   for (const kind of IDENTIFIER_KINDS) {
     const ms = reads[kind];
     const kindSince = ms === undefined ? Infinity : Math.max(sinceMs, nowMs - ms);
     if (kindSince > sinceMs) kindSinceMs[kind] = kindSince;
   }
-  return { sinceMs, kindSinceMs };
+  return links ? { sinceMs, kindSinceMs } : { sinceMs, kindSinceMs, links };
 }
 
 /** The start of the rules' read of this kind: `sinceMs` for the whole read, Infinity for none. */
@@ -103,7 +108,7 @@ export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: H
   // A store that reads both in one (historyReaching) gives the longer directly.
   const starts = refs.map(({ kind }) => kindSince(reach, kind));
   const reaching = store.historyReaching?.bind(store);
-  const isShort = (i: number) => starts[i]! > sinceMs;
+  const isShort = (i: number) => starts[i]! > sinceMs && reach.links !== false;
   const byRules = refs.map(({ kind, hash }, i) => {
     if (reaching && isShort(i)) return reaching(kind, hash, starts[i]!, HISTORY_LIMIT, sinceMs, LINK_COUNT);
     return starts[i]! === Infinity ? undefined : store.history(kind, hash, starts[i]!, HISTORY_LIMIT);
@@ -125,7 +130,8 @@ export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: H
         const both = rules!;
         entry = { hash, kindSinceMs: starts[i]!, history: both, cut: both.length >= LINK_COUNT && both.at(-1)!.tsMs < starts[i]! };
       } else if (own === undefined || (rules !== undefined && rules.length >= own.length)) {
-        entry = { hash, kindSinceMs: starts[i]!, history: rules! };
+        // No read at all only for a kind no rule reads, when links are not wanted either.
+        entry = { hash, kindSinceMs: starts[i]!, history: rules ?? [] };
       } else {
         entry = { hash, kindSinceMs: starts[i]!, history: own, cut: own.length >= LINK_COUNT };
       }
@@ -146,6 +152,7 @@ export function readRound(store: Store, ids: IdentifierHashes, reachOrSinceMs: H
  */
 export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs: HistoryReach | number, first?: Promise<Round>): Promise<Gathered> {
   const reach = typeof reachOrSinceMs === "number" ? { sinceMs: reachOrSinceMs } : reachOrSinceMs;
+  if (first === undefined && store.local !== undefined) return gatherLocal(store.local, ids, reach);
   const { sinceMs } = reach;
   const present = IDENTIFIER_KINDS.filter((kind) => ids[kind] !== undefined);
   const own: IdentifierRef[] = present.map((kind) => ({ kind, hash: ids[kind]! }));
@@ -178,29 +185,7 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
 
   await readTiedLinks(store, sinceMs, history, cut);
 
-  const hopRefs: IdentifierRef[] = [];
-  const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
-  // Per kind, the hashes already looked up or to be: the attempt's own and each hop's.
-  const seen = new Map<IdentifierKind, Set<string>>();
-  for (const kind of HOP_KINDS) seen.set(kind, new Set(ids[kind] === undefined ? undefined : [ids[kind]]));
-  for (const kind of present) {
-    if (!HOP_KINDS.has(kind)) continue;
-    const entries = history[kind]!;
-    for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER && hopRefs.length < MAX_HOP_LOOKUPS; i++) {
-      const linked = entries[i]!;
-      const linkedIds = linked.ids;
-      // for-in rather than Object.entries: the same order, without an array per entry.
-      for (const otherKind in linkedIds) {
-        const seenOfKind = seen.get(otherKind as IdentifierKind);
-        if (seenOfKind === undefined || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
-        const hash = linkedIds[otherKind as IdentifierKind]!;
-        if (seenOfKind.has(hash)) continue;
-        seenOfKind.add(hash);
-        hopRefs.push({ kind: otherKind as IdentifierKind, hash });
-        hopSources.push({ kind, linked });
-      }
-    }
-  }
+  const { hopRefs, hopSources } = hopsToLookUp(ids, present, history);
   let hopHits: (GraylistEntry | undefined)[];
   if (view) hopHits = hopRefs.map((ref) => view.lookup(ref));
   else if (hopRefs.length + directRefs.length === 0) hopHits = [];
@@ -220,7 +205,51 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
       graylistHops[source.kind] = { linkedAttemptId: source.linked.attemptId, via: hopRefs[i]!.kind, fraudAttemptId: hit.attemptId };
     }
   });
+  return gathered(reach, history, graylist, graylistHops, isTrusted);
+}
 
+/**
+ * `gather` for a store whose reads are local: the same reads with the same answers, each made at once
+ * (no promise per read, no round to assemble). A history read short is read in one pass (historyReaching).
+ */
+export function gatherLocal(local: LocalReads, ids: IdentifierHashes, reach: HistoryReach): Gathered {
+  const { sinceMs } = reach;
+  const present: IdentifierKind[] = [];
+  const history: Gathered["history"] = {};
+  const graylist: Gathered["graylist"] = {};
+  let isTrusted = false;
+  let cut: IdentifierRef[] | undefined;
+  for (const kind of IDENTIFIER_KINDS) {
+    const hash = ids[kind];
+    if (hash === undefined) continue;
+    present.push(kind);
+    const start = kindSince(reach, kind);
+    let entries: HistoryEntry[];
+    if (start > sinceMs && reach.links !== false) {
+      entries = local.historyReaching(kind, hash, start, HISTORY_LIMIT, sinceMs, LINK_COUNT);
+      if (entries.length >= LINK_COUNT && entries.at(-1)!.tsMs < start) (cut ??= []).push({ kind, hash });
+    } else entries = start === Infinity ? [] : local.history(kind, hash, start, HISTORY_LIMIT);
+    history[kind] = entries;
+    const listed = local.listed("fraud", kind, hash);
+    if (listed) graylist[kind] = listed;
+    if (!isTrusted && isTrustKind(kind) && local.listed("legit", kind, hash)) isTrusted = true;
+  }
+  if (cut) for (const { kind, hash } of tiedLinks(history, cut)) history[kind] = local.history(kind, hash, sinceMs, HISTORY_LIMIT);
+
+  const { hopRefs, hopSources } = hopsToLookUp(ids, present, history);
+  const graylistHops: Gathered["graylistHops"] = {};
+  for (let i = 0; i < hopRefs.length; i++) {
+    const source = hopSources[i]!;
+    // Only each kind's first hit is kept, so its later hops need no look-up.
+    if (graylistHops[source.kind]) continue;
+    const { kind, hash } = hopRefs[i]!;
+    const hit = local.listed("fraud", kind, hash);
+    if (hit) graylistHops[source.kind] = { linkedAttemptId: source.linked.attemptId, via: kind, fraudAttemptId: hit.attemptId };
+  }
+  return gathered(reach, history, graylist, graylistHops, isTrusted);
+}
+
+function gathered(reach: HistoryReach, history: Gathered["history"], graylist: Gathered["graylist"], graylistHops: Gathered["graylistHops"], isTrusted: boolean): Gathered {
   return {
     history,
     graylist,
@@ -228,9 +257,46 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
     isTrusted,
     // Worked out when read: the assessor records them, a backtest replay never reads them.
     get links() {
-      return linksOf(history);
+      return reach.links === false ? [] : linksOf(history);
     },
   };
+}
+
+/**
+ * The identifiers one hop away to look up on the graylist: those of the newest linked attempts of each
+ * strong identifier, each once, with the kind whose history led to it.
+ */
+function hopsToLookUp(ids: IdentifierHashes, present: IdentifierKind[], history: Gathered["history"]): { hopRefs: IdentifierRef[]; hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] } {
+  const hopRefs: IdentifierRef[] = [];
+  const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
+  // Per kind, the hashes already looked up or to be: the attempt's own and each hop's.
+  const seen = new Map<IdentifierKind, Set<string>>();
+  for (const kind of HOP_KINDS) seen.set(kind, new Set(ids[kind] === undefined ? undefined : [ids[kind]]));
+  // A returning buyer's device, e-mail, card and address histories list the same earlier attempts: once
+  // one has been walked, all its identifiers are in `seen` (or the look-ups are capped), so a second
+  // walk would add nothing.
+  const walked = new Set<string>();
+  for (const kind of present) {
+    if (!HOP_KINDS.has(kind)) continue;
+    const entries = history[kind]!;
+    for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER && hopRefs.length < MAX_HOP_LOOKUPS; i++) {
+      const linked = entries[i]!;
+      if (walked.has(linked.attemptId)) continue;
+      walked.add(linked.attemptId);
+      const linkedIds = linked.ids;
+      // for-in rather than Object.entries: the same order, without an array per entry.
+      for (const otherKind in linkedIds) {
+        const seenOfKind = seen.get(otherKind as IdentifierKind);
+        if (seenOfKind === undefined || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
+        const hash = linkedIds[otherKind as IdentifierKind]!;
+        if (seenOfKind.has(hash)) continue;
+        seenOfKind.add(hash);
+        hopRefs.push({ kind: otherKind as IdentifierKind, hash });
+        hopSources.push({ kind, linked });
+      }
+    }
+  }
+  return { hopRefs, hopSources };
 }
 
 /**
@@ -240,11 +306,16 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
  */
 async function readTiedLinks(store: Store, sinceMs: number, history: Gathered["history"], cut: IdentifierRef[]): Promise<void> {
   if (cut.length === 0) return;
-  const horizonMs = linkHorizonMs(Object.entries(history) as [IdentifierKind, HistoryEntry[]][]);
-  const tied = cut.filter(({ kind }) => history[kind]!.at(-1)!.tsMs === horizonMs);
+  const tied = tiedLinks(history, cut);
   if (tied.length === 0) return;
   const whole = await Promise.all(tied.map(({ kind, hash }) => store.history(kind, hash, sinceMs, HISTORY_LIMIT)));
   tied.forEach(({ kind }, i) => (history[kind] = whole[i]!));
+}
+
+/** Of the histories read by count, those that end exactly at the links' horizon (see readTiedLinks). */
+function tiedLinks(history: Gathered["history"], cut: IdentifierRef[]): IdentifierRef[] {
+  const horizonMs = linkHorizonMs(Object.entries(history) as [IdentifierKind, HistoryEntry[]][]);
+  return cut.filter(({ kind }) => history[kind]!.at(-1)!.tsMs === horizonMs);
 }
 
 /** The most recent earlier attempts sharing any identifier, each with the identifiers it shares. */

@@ -1,5 +1,5 @@
 import type { EnvironmentSignals } from "../../sdk/protocol.js";
-import { gather, reachAt } from "../assess/gather.js";
+import { gatherLocal, reachAt } from "../assess/gather.js";
 import { identifierHashes } from "../assess/identities.js";
 import type { Order } from "../assess/request.js";
 import { evaluate, historyReach, lookbackMs, prepareRuleset, type Reason } from "../engine.js";
@@ -58,9 +58,10 @@ export interface Evaluated {
  * attempt's evaluation is the same on whichever lane it runs.
  *
  * Each evaluated attempt goes through what `Assessor.assessAttempt` does before it answers, with the
- * same code: `identifierHashes`, `gather` (histories, graylist, hops, trust) and the engine's
- * `evaluate` of each ruleset on one context (the baseline after the candidate, as a shadow ruleset
- * runs live, so rules configured alike run once); labels go through `Labeler`. Left out is what only a
+ * same code: `identifierHashes`, `gather` (histories, graylist, hops, trust; as `gatherLocal`, since
+ * the replay store reads locally) and the engine's `evaluate` of each ruleset on one context (the
+ * baseline after the candidate, as a shadow ruleset runs live, so rules configured alike run once);
+ * labels go through `Labeler`. Left out is what only a
  * live answer needs: the answer, a record with links and matrices, a device summary, a random id.
  */
 export class ReplayLane {
@@ -122,13 +123,15 @@ export class ReplayLane {
   }
 
   private async evaluate(index: number, nowMs: number, ids: IdentifierHashes, label: Label | null, { line, order, signals }: Evaluated): Promise<void> {
-    const { history, graylist, graylistHops, isTrusted } = await gather(this.store.asStore(), ids, reachAt(nowMs, nowMs - this.lookbackMs, this.reads));
+    const { history, graylist, graylistHops, isTrusted } = gatherLocal(this.store.local, ids, reachAt(nowMs, nowMs - this.lookbackMs, this.reads, false));
     // The input carries no risk token: every attempt is taken as having come through the script.
     const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals };
-    const live = await evaluate(this.rulesets[0]!, ctx, EVALUATE_OPTIONS);
+    const first = evaluate(this.rulesets[0]!, ctx, EVALUATE_OPTIONS);
+    const live = first instanceof Promise ? await first : first;
     tally(this.tallies[0]!, index, label, live.decision, live.reasons);
     if (this.rulesets.length > 1) {
-      const shadow = await evaluate(this.rulesets[1]!, ctx, EVALUATE_OPTIONS);
+      const second = evaluate(this.rulesets[1]!, ctx, EVALUATE_OPTIONS);
+      const shadow = second instanceof Promise ? await second : second;
       tally(this.tallies[1]!, index, label, shadow.decision, shadow.reasons);
       if (shadow.decision !== live.decision) {
         this.changes.push({ index, line, orderId: order.id, label, tsMs: nowMs, baseline: shadow.decision, candidate: live.decision });

@@ -1,6 +1,6 @@
 import { IdentifierHasher } from "../identity/hash.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
-import type { AttemptRecord, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "../store/types.js";
+import type { AttemptRecord, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, LocalReads, Store } from "../store/types.js";
 
 /** What a replay reads back of one identifier: the attempts that used it, oldest first, and its list entries. */
 interface Slot {
@@ -60,9 +60,30 @@ export class ReplayStore {
     return attemptId;
   }
 
+  /** The reads of `gather`, answered at once: a replay gathers without a promise per read. */
+  readonly local: LocalReads = {
+    history: (kind, hash, sinceMs, limit) => this.readHistory(kind, hash, sinceMs, limit),
+    historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
+    listed: (list, kind, hash) => this.slots.get(kind)!.get(hash)?.[list],
+  };
+
   history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
+    return Promise.resolve(this.readHistory(kind, hash, sinceMs, limit));
+  }
+
+  historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
+    return Promise.resolve(this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest));
+  }
+
+  listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
+    const found: (ListEntry | undefined)[] = new Array(refs.length);
+    for (let i = 0; i < refs.length; i++) found[i] = this.slots.get(refs[i]!.kind)!.get(refs[i]!.hash)?.[list];
+    return Promise.resolve(found);
+  }
+
+  private readHistory(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
     const list = this.slots.get(kind)!.get(hash)?.entries;
-    if (list === undefined) return Promise.resolve([]);
+    if (list === undefined) return [];
     // Newest first, stopping at the window's edge: a long history's older entries are not touched.
     const out: HistoryEntry[] = [];
     for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
@@ -70,13 +91,13 @@ export class ReplayStore {
       if (entry.tsMs < sinceMs) break;
       out.push(entry);
     }
-    return Promise.resolve(out);
+    return out;
   }
 
   /** As the Store contract: the longer of the window's read (up to `limit`) and the newest `newest` entries since `sinceMs`, in one pass. */
-  historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
+  private readHistoryReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[] {
     const list = this.slots.get(kind)!.get(hash)?.entries;
-    if (list === undefined) return Promise.resolve([]);
+    if (list === undefined) return [];
     // Both reads are newest-first prefixes of the list (times only fall going back): go on while either would.
     const out: HistoryEntry[] = [];
     for (let i = list.length - 1; i >= 0; i--) {
@@ -85,13 +106,7 @@ export class ReplayStore {
       if (!((n < limit && tsMs >= windowSinceMs) || (n < newest && tsMs >= sinceMs))) break;
       out.push(list[i]!);
     }
-    return Promise.resolve(out);
-  }
-
-  listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
-    const found: (ListEntry | undefined)[] = new Array(refs.length);
-    for (let i = 0; i < refs.length; i++) found[i] = this.slots.get(refs[i]!.kind)!.get(refs[i]!.hash)?.[list];
-    return Promise.resolve(found);
+    return out;
   }
 
   /** The fraud list as it stands when read: `gather` looks up an attempt's identifiers and their hops without a promise each. */

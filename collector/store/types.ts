@@ -64,6 +64,17 @@ export interface LabelRecord {
   atMs: number;
 }
 
+/**
+ * The reads an assess makes, answered at once: for a store whose reads are local (LMDB, a backtest's
+ * replay store), so that gathering needs no promise per read. Same semantics as the Store's methods.
+ */
+export interface LocalReads {
+  history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[];
+  historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[];
+  /** The identifier's entry on one list, if it has one. */
+  listed(list: Label, kind: IdentifierKind, hash: string): ListEntry | undefined;
+}
+
 /** An identifier on a list because of a labelled attempt: `fraud` (the graylist) or `legit` (trusted). */
 export interface ListEntry {
   list: Label;
@@ -177,6 +188,8 @@ export interface Store {
    * Stores whose look-ups are local (LMDB, memory) leave it out.
    */
   graylistView?(): Promise<GraylistView | undefined>;
+  /** Optional: the same reads answered synchronously, where the store reads locally. */
+  readonly local?: LocalReads;
 
   /** Keeps an encrypted contact blob until `expiresAtMs`. */
   putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void>;

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gather, reachAt } from "../../assess/gather.js";
 import { historyReach } from "../../engine.js";
 import { DEFAULT_RULESET } from "../../rules/default-ruleset.js";
-import type { AttemptRecord, IdentifierHashes, Store } from "../types.js";
+import type { IdentifierKind } from "../../identity/normalise.js";
+import type { AttemptRecord, IdentifierHashes, Label, ListEntry, Store } from "../types.js";
 import { LmdbStore } from "./lmdb-store.js";
 
 const T0 = Date.UTC(2026, 10, 20, 12);
@@ -27,9 +28,14 @@ function seeded(): { random: () => number; idsOf: () => IdentifierHashes } {
   return { random, idsOf };
 }
 
-/** The same store without its one-read history, as gather sees a store that lacks it. */
+/** The same store without its one-read history (nor its local reads, which always read in one), as gather sees a store that lacks it. */
 function withoutReaching(store: Store): Store {
-  return Object.assign(Object.create(store) as Store, { historyReaching: undefined });
+  return Object.assign(Object.create(store) as Store, { historyReaching: undefined, local: undefined });
+}
+
+/** The same store read only through its promises, as gather reads a networked store. */
+function withoutLocalReads(store: Store): Store {
+  return Object.assign(Object.create(store) as Store, { local: undefined });
 }
 
 describe("LMDB's one-read history (historyReaching)", () => {
@@ -44,6 +50,12 @@ describe("LMDB's one-read history (historyReaching)", () => {
       const tsMs = T0 - (random() < 0.15 ? Math.floor(random() * 360) : Math.floor(random() * 60 * 24 * 60)) * 60_000 - 60_000;
       const record: AttemptRecord = { id: `att_${String(i).padStart(4, "0")}`, siteKey: "pk_a", orderId: `ord_${i}`, tsMs, ids: idsOf(), answer: { decision: "allow" } as never };
       await store.recordAttempt(record);
+      // Some attempts labelled, so that graylist matches, hops and trust are met.
+      const label: Label | undefined = i % 37 === 5 ? "fraud" : i % 23 === 7 ? "legit" : undefined;
+      if (label === undefined) continue;
+      const refs = (Object.keys(record.ids) as IdentifierKind[]).map((kind) => ({ kind, hash: record.ids[kind]! }));
+      const entries: ListEntry[] = refs.map(({ kind, hash }) => ({ list: label, kind, hash, attemptId: record.id, atMs: tsMs }));
+      await store.putLabel({ attemptId: record.id, label, atMs: tsMs }, refs, entries);
     }
   });
   afterAll(async () => {
@@ -83,5 +95,39 @@ describe("LMDB's one-read history (historyReaching)", () => {
       expect(once.links).toEqual(expected.links);
       expect(once.graylistHops).toEqual(expected.graylistHops);
     }
+  });
+
+  it("gathers the same through its local reads as through its promises, with and without links", async () => {
+    const promised = withoutLocalReads(store);
+    const met = { graylist: 0, hops: 0, trusted: 0 };
+    for (const links of [true, false]) {
+      const reach = reachAt(T0, SINCE, historyReach([DEFAULT_RULESET]), links);
+      for (let i = 0; i < 150; i++) {
+        const ids = idsOf();
+        const local = await gather(store, ids, reach);
+        const expected = await gather(promised, ids, reach);
+        expect(local.history).toEqual(expected.history);
+        expect(local.graylist).toEqual(expected.graylist);
+        expect(local.graylistHops).toEqual(expected.graylistHops);
+        expect(local.isTrusted).toBe(expected.isTrusted);
+        expect(local.links).toEqual(expected.links);
+        if (Object.keys(local.graylist).length > 0) met.graylist += 1;
+        if (Object.keys(local.graylistHops).length > 0) met.hops += 1;
+        if (local.isTrusted) met.trusted += 1;
+      }
+    }
+    expect(met.graylist).toBeGreaterThan(0);
+    expect(met.hops).toBeGreaterThan(0);
+    expect(met.trusted).toBeGreaterThan(0);
+  });
+
+  it("without links, reads a kind no rule reads not at all and the others only as far as the rules do", async () => {
+    const reads = historyReach([DEFAULT_RULESET]);
+    const ids = idsOf();
+    const { history, links } = await gather(store, { ...ids, name: "m1", ip_net: "n0" }, reachAt(T0, SINCE, reads, false));
+    expect(reads.name).toBeUndefined();
+    expect(history.name).toEqual([]);
+    expect(history.ip_net).toEqual(await store.history("ip_net", "n0", T0 - reads.ip_net!, 1000));
+    expect(links).toEqual([]);
   });
 });

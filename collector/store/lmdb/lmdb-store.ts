@@ -9,6 +9,7 @@ import type {
   Label,
   LabelRecord,
   ListEntry,
+  LocalReads,
   SessionRecord,
   SigningKeyRecord,
   Store,
@@ -180,7 +181,22 @@ export class LmdbStore implements Store {
     });
   }
 
+  /** LMDB reads are synchronous: an assess gathers its reads without a promise each. */
+  readonly local: LocalReads = {
+    history: (kind, hash, sinceMs, limit) => this.readHistory(kind, hash, sinceMs, limit),
+    historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
+    listed: (list, kind, hash) => this.lists.get(keys.list(list, kind, hash)),
+  };
+
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
+    return this.readHistory(kind, hash, sinceMs, limit);
+  }
+
+  async historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
+    return this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest);
+  }
+
+  private readHistory(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
     const entries: HistoryEntry[] = [];
     const { low, high, prefixLength } = historyBytes.range(kind, hash, sinceMs);
     const range = this.index.getRange({ start: high, end: low, reverse: true, limit });
@@ -188,7 +204,7 @@ export class LmdbStore implements Store {
     return entries;
   }
 
-  async historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
+  private readHistoryReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[] {
     const entries: HistoryEntry[] = [];
     const { low, high, prefixLength } = historyBytes.range(kind, hash, sinceMs);
     const range = this.index.getRange({ start: high, end: low, reverse: true, limit: Math.max(limit, newest) });
