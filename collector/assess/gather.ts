@@ -250,16 +250,23 @@ export function gatherLocal(local: LocalReads, ids: IdentifierHashes, reach: His
 }
 
 function gathered(reach: HistoryReach, history: Gathered["history"], graylist: Gathered["graylist"], graylistHops: Gathered["graylistHops"], isTrusted: boolean): Gathered {
-  return {
-    history,
-    graylist,
-    graylistHops,
-    isTrusted,
-    // Worked out when read: the assessor records them, a backtest replay never reads them.
-    get links() {
-      return reach.links === false ? [] : linksOf(history);
-    },
-  };
+  return new GatheredReads(reach.links !== false, history, graylist, graylistHops, isTrusted);
+}
+
+/** A class rather than a literal with a getter: an assess and every replayed attempt make one, and a literal's getter is slow to create. */
+class GatheredReads implements Gathered {
+  constructor(
+    private readonly hasLinks: boolean,
+    readonly history: Gathered["history"],
+    readonly graylist: Gathered["graylist"],
+    readonly graylistHops: Gathered["graylistHops"],
+    readonly isTrusted: boolean,
+  ) {}
+
+  /** Worked out when read: the assessor records them, a backtest replay never reads them. */
+  get links(): LinkedAttempt[] {
+    return this.hasLinks ? linksOf(this.history) : [];
+  }
 }
 
 /**
