@@ -258,6 +258,33 @@ describe("evaluate without enforced budgets (backtests)", () => {
     expect(replayed.matrix[0]).toMatchObject({ status: "ok", severity: "medium" });
     expect(replayed.decision).toBe("challenge");
   });
+
+  it("leaves every ms at 0 when not timed, with the same outcomes; enforced budgets are timed all the same", async () => {
+    const slowSync: RuleDefinition<unknown> = {
+      id: "slow_sync",
+      params: z.strictObject({}),
+      evaluate() {
+        const until = performance.now() + 5;
+        while (performance.now() < until) {
+          // busy: longer than the 1 ms budget
+        }
+        return { severity: "medium", detail: "slow" };
+      },
+    };
+    const slow: ConfiguredRule = { definition: slowSync, params: {}, budgetMs: 1, onTimeout: "none" };
+    const untimed = await evaluate(ruleset(slow, rule("hit", finds("high", "seen"))), { ...CTX }, { enforceBudgets: false, isTimed: false });
+    expect(untimed.matrix).toEqual([
+      { rule: "slow_sync", severity: "medium", ms: 0, status: "ok" },
+      { rule: "hit", severity: "high", ms: 0, status: "ok" },
+    ]);
+    expect(untimed.reasons).toEqual([
+      { rule: "slow_sync", severity: "medium", detail: "slow" },
+      { rule: "hit", severity: "high", detail: "seen" },
+    ]);
+    const enforced = await evaluate(ruleset(slow), { ...CTX }, { isTimed: false });
+    expect(enforced.matrix[0]!.status).toBe("timeout");
+    expect(enforced.matrix[0]!.ms).toBeGreaterThan(1);
+  });
 });
 
 describe("evaluate beside another ruleset on the same attempt (shadows, a backtest's baseline)", () => {

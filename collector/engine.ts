@@ -21,6 +21,13 @@ export interface Reason {
   detail: string;
 }
 
+export interface EvaluateOptions {
+  /** Rules that miss their budget get their `onTimeout` severity (default true; a backtest judges decisions, not timing). */
+  enforceBudgets?: boolean;
+  /** Measure each rule's `ms` (default true; ignored, and on, when budgets are enforced). */
+  isTimed?: boolean;
+}
+
 export interface Evaluation {
   decision: Decision;
   score: number;
@@ -85,9 +92,13 @@ export function prepareRuleset(ruleset: Ruleset): void {
  * shadow, a backtest's candidate before its baseline), a rule it ran with the same parameters is not
  * run again: its outcome and time are taken over, unless it failed, timed out or took longer than
  * this ruleset's budget for it.
+ *
+ * `isTimed: false` (only without `enforceBudgets`, which needs the time) leaves every `ms` at 0: a
+ * backtest never reads them, and two clock reads per rule are a measurable part of its rules' time.
  */
-export function evaluate(ruleset: Ruleset, ctx: RuleContext, options: { enforceBudgets?: boolean } = {}): Evaluation | Promise<Evaluation> {
+export function evaluate(ruleset: Ruleset, ctx: RuleContext, options: EvaluateOptions = {}): Evaluation | Promise<Evaluation> {
   const enforceBudgets = options.enforceBudgets ?? true;
+  const isTimed = enforceBudgets || (options.isTimed ?? true);
   const { rules } = ruleset;
   const earlier = evaluatedOn.get(ctx);
   const pairs = earlier === undefined ? undefined : samePairs(earlier.ruleset, ruleset);
@@ -100,7 +111,7 @@ export function evaluate(ruleset: Ruleset, ctx: RuleContext, options: { enforceB
       started[i] = known;
       continue;
     }
-    const execution = execute(rule, ctx, enforceBudgets);
+    const execution = execute(rule, ctx, enforceBudgets, isTimed);
     if (execution instanceof Promise) isPending = true;
     started[i] = execution;
   }
@@ -156,8 +167,8 @@ function conclude(ruleset: Ruleset, executions: RuleExecution[]): Evaluation {
  * A synchronous rule is judged at once (no promise, no timer); one that returns a promise races its
  * budget. Without `enforceBudgets` (a backtest judges decisions, not timing) nothing times out.
  */
-function execute(rule: ConfiguredRule, ctx: RuleContext, enforceBudgets: boolean): RuleExecution | Promise<RuleExecution> {
-  const startedMs = performance.now();
+function execute(rule: ConfiguredRule, ctx: RuleContext, enforceBudgets: boolean, isTimed: boolean): RuleExecution | Promise<RuleExecution> {
+  const startedMs = isTimed ? performance.now() : UNTIMED;
   let pending: RuleOutcome | Promise<RuleOutcome>;
   try {
     pending = rule.definition.evaluate(ctx, rule.params);
@@ -173,7 +184,10 @@ function execute(rule: ConfiguredRule, ctx: RuleContext, enforceBudgets: boolean
   return Promise.race([pending, timeout]).then(settleLater, failLater).finally(() => clearTimeout(timer));
 }
 
-const elapsedMs = (startedMs: number) => Math.round((performance.now() - startedMs) * 1000) / 1000;
+/** The start of an execution that is not timed: its `ms` is 0. */
+const UNTIMED = -1;
+
+const elapsedMs = (startedMs: number) => (startedMs === UNTIMED ? 0 : Math.round((performance.now() - startedMs) * 1000) / 1000);
 
 function settle(rule: ConfiguredRule, outcome: RuleOutcome | "timeout", startedMs: number, enforceBudgets: boolean): RuleExecution {
   const ms = elapsedMs(startedMs);

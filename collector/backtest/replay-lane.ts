@@ -14,7 +14,7 @@ import { ReplayStore } from "./replay-store.js";
 export const SITE_KEY = "backtest";
 /** Backtests look back as far as the data goes; retention does not apply to a replay. */
 const REPLAY_RETENTION_MS = 10 * 365 * 86_400_000;
-const EVALUATE_OPTIONS = { enforceBudgets: false };
+const EVALUATE_OPTIONS = { enforceBudgets: false, isTimed: false };
 
 /** One ruleset's counts over the attempts one lane evaluated, with when each rule first hit, for merging lanes in replay order. */
 export interface LaneTally {

@@ -11,6 +11,17 @@ describe("amounts", () => {
     expect(formatMoney(100, "XYZ")).toBe("1.00 XYZ");
   });
 
+  it("groups thousands at every length, and writes a number past 2^53 as JavaScript does", () => {
+    expect(formatMoney(0, "JPY")).toBe("0 JPY");
+    expect(formatMoney(999, "JPY")).toBe("999 JPY");
+    expect(formatMoney(1000, "JPY")).toBe("1,000 JPY");
+    expect(formatMoney(100_000, "JPY")).toBe("100,000 JPY");
+    expect(formatMoney(-123_456_789, "SEK")).toBe("-1,234,567.89 SEK");
+    expect(formatMoney(1e13, "SEK")).toBe("100,000,000,000.00 SEK");
+    expect(formatMoney(2 ** 53 + 2, "JPY")).toBe("9,007,199,254,740,994 JPY");
+    expect(formatMoney(1e22, "JPY")).toBe("1e+22 JPY");
+  });
+
   it("takes the order's amount, or adds up fully priced items", () => {
     expect(basketAmount({ id: "o", amount: 100, items: [{ quantity: 2, unitPrice: 1 }] })).toBe(100);
     expect(basketAmount({ id: "o", items: [{ quantity: 2, unitPrice: 150 }, { quantity: 1, unitPrice: 5 }] })).toBe(305);

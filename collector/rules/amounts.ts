@@ -55,19 +55,31 @@ export function formatMoney(minorUnits: number, currency: string): string {
   const sign = minorUnits < 0 ? "-" : "";
   const abs = Math.abs(Math.round(minorUnits));
   const scale = 10 ** digits;
-  const whole = Math.floor(abs / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const whole = groupThousands(Math.floor(abs / scale));
   const fraction = digits === 0 ? "" : `.${(abs % scale).toString().padStart(digits, "0")}`;
   return `${sign}${whole}${fraction} ${currency}`;
 }
 
+/** 1299000 → "1,299,000"; a number past 2^53 (written in exponent form beyond 1e21) by the general rule. */
+function groupThousands(n: number): string {
+  const digits = n.toString();
+  if (!Number.isSafeInteger(n)) return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  if (digits.length <= 3) return digits;
+  const head = digits.length % 3 || 3;
+  let grouped = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return grouped;
+}
+
+const AGE_UNITS = [
+  ["day", 86_400_000, 2],
+  ["hour", 3_600_000, 1],
+  ["minute", 60_000, 1],
+] as const;
+
 /** 42_000 → "42 seconds", 240_000 → "4 minutes", 5_400_000 → "1.5 hours", 3 days and up in days. */
 export function describeAge(ms: number): string {
-  const units = [
-    ["day", 86_400_000, 2],
-    ["hour", 3_600_000, 1],
-    ["minute", 60_000, 1],
-  ] as const;
-  for (const [unit, size, minimum] of units) {
+  for (const [unit, size, minimum] of AGE_UNITS) {
     if (ms >= size * minimum) {
       const value = Math.round((ms / size) * 10) / 10;
       return `${value} ${value === 1 ? unit : `${unit}s`}`;

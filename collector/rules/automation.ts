@@ -42,6 +42,7 @@ export const automation: RuleDefinition<Params> = {
       found.push({ severity: p.headless, text: "the user agent is a headless browser" });
     }
     for (const trace of signals.automation?.traces ?? []) found.push({ severity: p[trace], text: TRACE_TEXT[trace] });
+    if (found.length === 0) return { severity: "none" };
     const counted = found.filter((f) => f.severity !== "none");
     if (counted.length === 0) return { severity: "none" };
     const worst = counted.reduce((a, b) => (SEVERITIES.indexOf(b.severity) > SEVERITIES.indexOf(a.severity) ? b : a));

@@ -20,10 +20,14 @@ export const device_identities: RuleDefinition<Params> = {
   reads: (p) => ({ device: p.window }),
   evaluate(ctx, p) {
     if (ctx.ids.device === undefined) return { severity: "none" };
-    const counts = p.kinds.map((kind) => ({ kind, count: distinctWithin(ctx, "device", kind, p.window) }));
-    const worst = Math.max(...counts.map((c) => c.count));
+    let worst = -Infinity;
+    const listed: string[] = [];
+    for (const kind of p.kinds) {
+      const count = distinctWithin(ctx, "device", kind, p.window);
+      if (count > worst) worst = count;
+      if (count > 1) listed.push(`${count} ${LABELS[kind]}`);
+    }
     const severity = severityForCount(worst, p.thresholds);
-    const listed = counts.filter((c) => c.count > 1).map((c) => `${c.count} ${LABELS[c.kind]}`);
     const detail = listed.length > 0 ? `${listed.join(", ")} on this device in ${describeWindow(p.window)}` : "one identity on this device";
     return { severity, detail };
   },

@@ -36,16 +36,25 @@ const params = z.strictObject({
 });
 type Params = z.output<typeof params>;
 
-/** The domain and each parent domain with at least two labels: a.b.example.com → a.b.example.com, b.example.com, example.com. */
-function withParents(domain: string): string[] {
-  const labels = domain.split(".");
-  const out: string[] = [];
-  for (let i = 0; i <= labels.length - 2; i++) out.push(labels.slice(i).join("."));
-  return out;
+/**
+ * The first of the domain and its parent domains with at least two labels (a.b.example.com,
+ * b.example.com, example.com) that is on the list.
+ */
+function findIn(domain: string, list: ReadonlySet<string>): string | undefined {
+  if (list.size === 0) return undefined;
+  let from = 0;
+  for (;;) {
+    const candidate = from === 0 ? domain : domain.slice(from);
+    if (list.has(candidate)) return candidate;
+    const dot = domain.indexOf(".", from);
+    if (dot < 0 || domain.indexOf(".", dot + 1) < 0) return undefined;
+    from = dot + 1;
+  }
 }
 
-function findIn(domains: string[], list: ReadonlySet<string>): string | undefined {
-  return domains.find((d) => list.has(d));
+/** The first listed domain or parent of the domain, then of its Unicode form (empty when there is none). */
+function findEitherIn(domain: string, unicode: string, list: ReadonlySet<string>): string | undefined {
+  return findIn(domain, list) ?? (unicode === "" ? undefined : findIn(unicode, list));
 }
 
 /** A throwaway mailbox: the buyer will not be reachable after the order, which is the point for a fraudster. */
@@ -62,12 +71,12 @@ export const disposable_email: RuleDefinition<Params> = {
     const domain = email.slice(email.lastIndexOf("@") + 1).replace(/\.$/, "");
     if (!domain.includes(".")) return { severity: "none" };
     // The list has a few internationalised domains in Unicode; an address may carry them in punycode.
-    const unicode = domain.includes("xn--") ? domainToUnicode(domain) : "";
-    const candidates = [...withParents(domain), ...(unicode && unicode !== domain ? withParents(unicode) : [])];
-    if (findIn(candidates, p.allowDomains)) return { severity: "none" };
-    const extra = findIn(candidates, p.extraDomains);
+    const converted = domain.includes("xn--") ? domainToUnicode(domain) : "";
+    const unicode = converted !== domain ? converted : "";
+    if (findEitherIn(domain, unicode, p.allowDomains)) return { severity: "none" };
+    const extra = findEitherIn(domain, unicode, p.extraDomains);
     if (extra !== undefined) return { severity: p.severity, detail: `the e-mail domain ${domain} is disposable (${extra} is on this ruleset's extra list)` };
-    const listed = findIn(candidates, disposableDomains());
+    const listed = findEitherIn(domain, unicode, disposableDomains());
     if (listed === undefined) return { severity: "none" };
     const via = listed === domain || listed === unicode ? "" : ` (a subdomain of ${listed})`;
     return { severity: p.severity, detail: `the e-mail domain ${domain} is a disposable-mailbox service${via}` };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { basketAmount, forCurrency, formatMoney, multipliers, perCurrency } from "./amounts.js";
 import { describeWindow, severityForCount, window } from "./params.js";
+import type { HistoryEntry } from "../store/types.js";
 import type { RuleDefinition } from "./types.js";
 
 const params = z.strictObject({
@@ -15,6 +16,15 @@ const params = z.strictObject({
   knownAfter: window.optional(),
 });
 type Params = z.output<typeof params>;
+
+/** Whether any of the entries is of this site and at or before `beforeMs`. */
+function hasAttemptBy(entries: readonly HistoryEntry[] | undefined, siteKey: string, beforeMs: number): boolean {
+  if (entries === undefined) return false;
+  for (let i = 0; i < entries.length; i++) {
+    if (entries[i]!.siteKey === siteKey && entries[i]!.tsMs <= beforeMs) return true;
+  }
+  return false;
+}
 
 /**
  * A first order far above a typical first order. New genuine customers start small; a fraudster
@@ -33,9 +43,9 @@ export const first_order_amount: RuleDefinition<Params> = {
     // Without a customer id or an e-mail there is nothing to tell a first order from a repeat customer.
     if (ctx.ids.customer === undefined && ctx.ids.email === undefined) return { severity: "none" };
     const knownBefore = ctx.nowMs - (p.knownAfter ?? 0);
-    const isKnown = (["customer", "email"] as const).some(
-      (kind) => ctx.ids[kind] !== undefined && (ctx.history[kind] ?? []).some((entry) => entry.siteKey === ctx.siteKey && entry.tsMs <= knownBefore),
-    );
+    const isKnown =
+      (ctx.ids.customer !== undefined && hasAttemptBy(ctx.history.customer, ctx.siteKey, knownBefore)) ||
+      (ctx.ids.email !== undefined && hasAttemptBy(ctx.history.email, ctx.siteKey, knownBefore));
     if (isKnown) return { severity: "none" };
 
     const ratio = amount / typical;

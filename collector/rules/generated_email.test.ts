@@ -70,6 +70,20 @@ describe("generated_email", () => {
     expect(vowelless.detail).not.toContain("qwxzkvbnm");
   });
 
+  it("reads digit runs across tokens, the first of equally long runs, and letter runs to the token's end", () => {
+    expect(generatedSigns("anna.8374.6192")).toEqual([{ points: 2, text: "a run of 8 random-looking digits" }]);
+    expect(generatedSigns("ab1234567x8374619")).toEqual([]); // the first 7-digit run is memorable
+    expect(generatedSigns("ab8374619x1234567")).toEqual([{ points: 2, text: "a run of 7 random-looking digits" }]);
+    expect(generatedSigns("qwxzkvbnm+abc")).toEqual([{ points: 2, text: "9 letters without a vowel" }]);
+    expect(generatedSigns("abc+qwxzkvbnm")).toEqual([]);
+    expect(generatedSigns("bcdfgh1bcdfghjk")).toEqual([
+      { points: 2, text: "6 letters without a vowel" },
+      { points: 2, text: "8 letters without a vowel" },
+    ]);
+    expect(generatedSigns("anastrngthspl")).toEqual([{ points: 2, text: "10 consonants in a row" }]);
+    expect(generatedSigns("Björn.Strngthsplx")).toEqual([{ points: 2, text: "11 letters without a vowel" }]);
+  });
+
   it("refuses bad params, naming the field", () => {
     const problems = (raw: unknown) => {
       const result = generated_email.params.safeParse(raw);

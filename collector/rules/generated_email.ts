@@ -53,8 +53,65 @@ function entropyBits(text: string): number {
   return bits;
 }
 
-function longest(matches: RegExpMatchArray | null): string {
-  return (matches ?? []).reduce((best, m) => (m.length > best.length ? m : best), "");
+/** The runs of letters and digits between other characters (what splitting on /[^a-z0-9]+/ keeps). */
+function tokensOf(local: string): string[] {
+  const tokens: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= local.length; i++) {
+    const code = i < local.length ? local.charCodeAt(i) : -1;
+    const isWordChar = (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+    if (isWordChar && start < 0) start = i;
+    else if (!isWordChar && start >= 0) {
+      tokens.push(local.slice(start, i));
+      start = -1;
+    }
+  }
+  return tokens;
+}
+
+/** The first longest run of 7 or more digits, when the text has a letter too; "" otherwise. */
+function digitRunBesideLetters(compact: string): string {
+  let hasLetter = false;
+  let bestStart = 0;
+  let bestLength = 0;
+  let runStart = 0;
+  for (let i = 0; i <= compact.length; i++) {
+    if (i < compact.length && isDigitAt(compact, i)) continue;
+    if (i - runStart > bestLength) {
+      bestStart = runStart;
+      bestLength = i - runStart;
+    }
+    runStart = i + 1;
+    if (i < compact.length) hasLetter ||= compact.charCodeAt(i) >= 97;
+  }
+  return hasLetter && bestLength >= 7 ? compact.slice(bestStart, bestStart + bestLength) : "";
+}
+
+const isVowel = (code: number) => code === 97 || code === 101 || code === 105 || code === 111 || code === 117 || code === 121;
+
+/** Each run of 6 or more letters in the token with no vowel, or with 6 or more consonants in a row. */
+function letterSigns(token: string, signs: Sign[]): void {
+  let letters = 0;
+  let hasVowel = false;
+  let consonants = 0;
+  let cluster = 0;
+  for (let i = 0; i <= token.length; i++) {
+    const code = i < token.length ? token.charCodeAt(i) : -1;
+    if (code >= 97) {
+      letters += 1;
+      if (isVowel(code)) {
+        hasVowel = true;
+        consonants = 0;
+      } else if (++consonants > cluster) cluster = consonants;
+      continue;
+    }
+    if (letters >= 6 && !hasVowel) signs.push({ points: 2, text: `${letters} letters without a vowel` });
+    else if (cluster >= 6) signs.push({ points: cluster >= 8 ? 2 : 1, text: `${cluster} consonants in a row` });
+    letters = 0;
+    hasVowel = false;
+    consonants = 0;
+    cluster = 0;
+  }
 }
 
 /**
@@ -66,8 +123,9 @@ function longest(matches: RegExpMatchArray | null): string {
  * local part without quoting it: Vakt keeps no raw identifiers, and a reason is stored with the attempt.
  */
 export function generatedSigns(localPart: string): Sign[] {
-  const local = plainLetters(localPart.toLowerCase().replace(/\+.*$/, ""));
-  const tokens = local.split(/[^a-z0-9]+/).filter(Boolean);
+  const lower = localPart.toLowerCase();
+  const local = plainLetters(lower.includes("+") ? lower.replace(/\+.*$/, "") : lower);
+  const tokens = tokensOf(local);
   const compact = tokens.join("");
   const signs: Sign[] = [];
 
@@ -78,30 +136,22 @@ export function generatedSigns(localPart: string): Sign[] {
   const switchCounts = tokens.map(switches);
   let mixed = "";
   let mixedCount = 0;
-  switchCounts.forEach((count, i) => {
-    if (count > mixedCount) {
+  for (let i = 0; i < tokens.length; i++) {
+    if (switchCounts[i]! > mixedCount) {
       mixed = tokens[i]!;
-      mixedCount = count;
+      mixedCount = switchCounts[i]!;
     }
-  });
+  }
   if (mixedCount >= 4 && hex === undefined) {
     signs.push({ points: mixedCount >= 7 ? 3 : mixedCount >= 5 ? 2 : 1, text: `letters and digits alternate ${mixedCount} times in ${mixed.length} characters` });
   }
 
-  if (/[a-z]/.test(compact)) {
-    const run = longest(compact.match(/\d{7,}/g));
-    if (run !== "" && !isMemorable(run)) signs.push({ points: 2, text: `a run of ${run.length} random-looking digits` });
-  }
+  const run = digitRunBesideLetters(compact);
+  if (run !== "" && !isMemorable(run)) signs.push({ points: 2, text: `a run of ${run.length} random-looking digits` });
 
-  for (const [i, token] of tokens.entries()) {
-    for (const letters of token.match(/[a-z]+/g) ?? []) {
-      if (letters.length >= 6 && !/[aeiouy]/.test(letters)) {
-        signs.push({ points: 2, text: `${letters.length} letters without a vowel` });
-        continue;
-      }
-      const cluster = longest(letters.match(/[^aeiouy]+/g));
-      if (cluster.length >= 6) signs.push({ points: cluster.length >= 8 ? 2 : 1, text: `${cluster.length} consonants in a row` });
-    }
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    letterSigns(token, signs);
     // Letters, then digits, then letters again at least: a name with a year ("hertzsprung1976") does not count.
     if (token.length >= 12 && switchCounts[i]! >= 2 && hex === undefined) {
       const bits = entropyBits(token);

@@ -20,13 +20,16 @@ export function distinctWithin(ctx: RuleContext, anchor: IdentifierKind, counted
   const own = ctx.ids[counted];
   if (entries === undefined || entries.length === 0) return own === undefined ? 0 : 1;
   const sinceMs = ctx.nowMs - windowMs;
-  const values = new Set<string>();
-  if (own !== undefined) values.add(own);
+  // Most histories repeat one value: a set is only made once a second value turns up.
+  let first = own;
+  let values: Set<string> | undefined;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     if (entry.tsMs < sinceMs) break;
     const value = entry.ids[counted];
-    if (value !== undefined) values.add(value);
+    if (value === undefined || value === first) continue;
+    if (first === undefined) first = value;
+    else (values ??= new Set([first])).add(value);
   }
-  return values.size;
+  return values !== undefined ? values.size : first === undefined ? 0 : 1;
 }

@@ -20,9 +20,18 @@ const params = z.strictObject({
 });
 type Params = z.output<typeof params>;
 
+/** The known zones' countries: the table copies its zone object on every look-up. */
+const zoneCountriesByName = new Map<string, readonly string[]>();
+
 /** The countries a time zone is used in; undefined for a name the table does not know. Old names (Europe/Kiev) are known too. */
 function timezoneCountries(name: string): readonly string[] | undefined {
-  return ct.getTimezone(name)?.countries;
+  let countries = zoneCountriesByName.get(name);
+  if (countries === undefined) {
+    countries = ct.getTimezone(name)?.countries;
+    // Only the table's own names are kept, so the map cannot grow with made-up names.
+    if (countries !== undefined) zoneCountriesByName.set(name, countries);
+  }
+  return countries;
 }
 
 const mainLanguages = new Map<string, string | undefined>();
@@ -85,6 +94,7 @@ export const location_mismatch: RuleDefinition<Params> = {
       }
     }
 
+    if (found.length === 0) return { severity: "none" };
     const active = found.filter((f) => f.severity !== "none");
     if (active.length === 0) return { severity: "none" };
     const worst = active.reduce((a, b) => (SEVERITIES.indexOf(b.severity) > SEVERITIES.indexOf(a.severity) ? b : a));

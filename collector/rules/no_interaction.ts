@@ -22,16 +22,22 @@ export const no_interaction: RuleDefinition<Params> = {
   evaluate(ctx, p) {
     const { fields = [], page } = ctx.signals ?? {};
     const found: { severity: Severity; text: string }[] = [];
-    const sum = (count: (field: (typeof fields)[number]) => number): number => fields.reduce((total, field) => total + count(field), 0);
-    const inserted = sum((f) => f.injected + f.untrusted);
-    const touched = sum((f) => f.keys + f.tabFocuses + f.pointerFocuses);
-    const filled = sum((f) => f.typed + f.pasted + f.autofilled + f.injected + f.untrusted);
+    let inserted = 0;
+    let touched = 0;
+    let filled = 0;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      inserted += f.injected + f.untrusted;
+      touched += f.keys + f.tabFocuses + f.pointerFocuses;
+      filled += f.typed + f.pasted + f.autofilled + f.injected + f.untrusted;
+    }
     if (inserted > 0 && touched === 0) {
       found.push({ severity: p.scriptedFill, text: `text was inserted ${inserted} times into fields that had no key press and were not clicked or tabbed into` });
     }
     if (page && page.keys + page.presses === 0 && (page.submits > 0 || filled > 0)) {
       found.push({ severity: p.noInput, text: `the form was ${page.submits > 0 ? "submitted" : "filled"} with no key or pointer press on the page` });
     }
+    if (found.length === 0) return { severity: "none" };
     const counted = found.filter((f) => f.severity !== "none");
     if (counted.length === 0) return { severity: "none" };
     const worst = counted.reduce((a, b) => (SEVERITIES.indexOf(b.severity) > SEVERITIES.indexOf(a.severity) ? b : a));

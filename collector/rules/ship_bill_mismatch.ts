@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseDurationMs } from "../duration.js";
 import { normaliseAddress } from "../identity/normalise.js";
 import { activeSeverity, window } from "./params.js";
+import type { Order } from "../assess/request.js";
 import type { RuleDefinition } from "./types.js";
 
 const params = z.strictObject({
@@ -13,6 +14,13 @@ const params = z.strictObject({
 });
 type Params = z.output<typeof params>;
 
+type Address = NonNullable<Order["shipping"]>;
+
+/** The fields normaliseAddress reads, compared as written. */
+function isSameAsWritten(a: Address, b: Address): boolean {
+  return a.line1 === b.line1 && a.line2 === b.line2 && a.postalCode === b.postalCode && a.city === b.city && a.country === b.country;
+}
+
 /** Goods shipped somewhere other than the card's billing address, by a new customer: the classic stolen-card pattern. */
 export const ship_bill_mismatch: RuleDefinition<Params> = {
   id: "ship_bill_mismatch",
@@ -21,8 +29,10 @@ export const ship_bill_mismatch: RuleDefinition<Params> = {
   reads: () => ({ customer: Infinity, email: Infinity }),
   evaluate(ctx, p) {
     const { billing, shipping, customer } = ctx.order;
-    const shipTo = shipping ? normaliseAddress(shipping) : undefined;
-    const billTo = billing ? normaliseAddress(billing) : undefined;
+    // Most orders ship to the billing address as written: equal fields normalise to one address.
+    if (!billing || !shipping || isSameAsWritten(billing, shipping)) return { severity: "none" };
+    const shipTo = normaliseAddress(shipping);
+    const billTo = normaliseAddress(billing);
     if (shipTo === undefined || billTo === undefined || shipTo === billTo) return { severity: "none" };
     const createdMs = customer?.createdAt ? Date.parse(customer.createdAt) : undefined;
     const hasHistory = (ctx.history.customer?.length ?? 0) > 0 || (ctx.history.email?.length ?? 0) > 0;
