@@ -28,7 +28,7 @@ export function identifierHashes(hasher: IdentifierHasher, attempt: AttemptIdent
   put("email", order.email === undefined ? undefined : normaliseEmail(order.email));
   put("phone", order.phone === undefined ? undefined : normalisePhone(order.phone, order.shipping?.country ?? order.billing?.country));
   put("card", order.payment ? normaliseCard(order.payment) : undefined);
-  put("customer", customerId ? `${attempt.siteKey}:${customerId}` : undefined);
+  put("customer", customerId ? [attempt.siteKey, customerId].join(":") : undefined);
   put("name", name ? normaliseName(name) : undefined);
   put("address", order.shipping ? normaliseAddress(order.shipping) : undefined);
   return hashes;

@@ -82,7 +82,8 @@ export function normaliseAddress(address: { line1?: string; line2?: string; post
   const country = (address.country ?? "").trim().toUpperCase();
   const line2 = foldText(address.line2 ?? "");
   const city = postal ? "" : foldText(address.city ?? "");
-  return `${country}|${postal || city}|${line1}|${line2}`;
+  // join gives a flat string; a long template gives a cons string, slower to hash and compare as a Map key.
+  return [country, postal || city, line1, line2].join("|");
 }
 
 /** Lower case, letters a–z and digits only. */
@@ -127,7 +128,7 @@ export function ipNetwork(normalisedIp: string): string {
       end = normalisedIp.indexOf(".", end + 1);
       if (end === -1) break;
     }
-    return `${end === -1 ? normalisedIp : normalisedIp.slice(0, end)}.0/24`;
+    return [end === -1 ? normalisedIp : normalisedIp.slice(0, end), ".0/24"].join("");
   }
   const [head, tail] = normalisedIp.split("::") as [string, string | undefined];
   const left = head ? head.split(":") : [];
