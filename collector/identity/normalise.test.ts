@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emailDomain, ipNetwork, normaliseAddress, normaliseCard, normaliseEmail, normaliseIp, normaliseName, normalisePhone } from "./normalise.js";
+import { clientIp } from "../http/client-ip.js";
 
 // A fraudster who varies how they write the same e-mail, phone, name or address must still be
 // matched against their earlier attempts; two different shoppers must not be folded together.
@@ -203,6 +204,11 @@ describe("normaliseIp", () => {
 
   it("does not throw for an IPv6 address with a zone id", () => {
     expect(() => normaliseIp("fe80::1%eth0")).not.toThrow();
+  });
+
+  it("takes text with two zone separators for no address, without throwing (an X-Forwarded-For hop may be any text)", () => {
+    for (const raw of ["::%1%", "fe80::1%a%b", "::1%%"]) expect(normaliseIp(raw)).toBeUndefined();
+    expect(clientIp("10.0.0.1", "203.0.113.7, ::%1%", new Set(["10.0.0.1"]))).toBe("10.0.0.1");
   });
 });
 

@@ -104,12 +104,17 @@ export function normaliseIp(raw: string): string | undefined {
   if (isPlainIpv4(raw)) return raw;
   let ip = raw.trim();
   if (ip.startsWith("[") && ip.endsWith("]")) ip = ip.slice(1, -1);
-  ip = ip.replace(/%[^%]*$/, ""); // an IPv6 zone id names the local interface, not the peer
+  // An IPv6 zone id names the local interface, not the peer. A zone id holds no "%": text with two is
+  // no address (isIP would take "::%1" from "::%1%", and URL refuse it).
+  const zone = ip.indexOf("%");
+  if (zone !== -1) {
+    if (ip.indexOf("%", zone + 1) !== -1) return undefined;
+    ip = ip.slice(0, zone);
+  }
   const version = isIP(ip);
   if (version === 4) return ip; // isIP takes no leading zeros: each part already reads as its number
   if (version !== 6) return undefined;
-  const url = new URL(`http://[${ip}]/`);
-  const canonical = url.hostname.slice(1, -1);
+  const canonical = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
   if (mapped) {
     const high = parseInt(mapped[1]!, 16);
