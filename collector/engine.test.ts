@@ -239,18 +239,19 @@ describe("historyReach", () => {
 });
 
 describe("evaluate without enforced budgets (backtests)", () => {
+  const slowSync: RuleDefinition<unknown> = {
+    id: "slow_sync",
+    params: z.strictObject({}),
+    evaluate() {
+      const until = performance.now() + 5;
+      while (performance.now() < until) {
+        // busy: longer than the 1 ms budget
+      }
+      return { severity: "medium", detail: "slow" };
+    },
+  };
+
   it("never marks a slow rule as a timeout, so a replay's decisions do not depend on the machine's speed", async () => {
-    const slowSync: RuleDefinition<unknown> = {
-      id: "slow_sync",
-      params: z.strictObject({}),
-      evaluate() {
-        const until = performance.now() + 5;
-        while (performance.now() < until) {
-          // busy: longer than the 1 ms budget
-        }
-        return { severity: "medium", detail: "slow" };
-      },
-    };
     const ruleset: Ruleset = { policy: { challenge: { medium: 1 } }, rules: [{ definition: slowSync, params: {}, budgetMs: 1, onTimeout: "none" }] };
     const enforced = await evaluate(ruleset, CTX);
     expect(enforced.matrix[0]!.status).toBe("timeout");
@@ -260,17 +261,6 @@ describe("evaluate without enforced budgets (backtests)", () => {
   });
 
   it("leaves every ms at 0 when not timed, with the same outcomes; enforced budgets are timed all the same", async () => {
-    const slowSync: RuleDefinition<unknown> = {
-      id: "slow_sync",
-      params: z.strictObject({}),
-      evaluate() {
-        const until = performance.now() + 5;
-        while (performance.now() < until) {
-          // busy: longer than the 1 ms budget
-        }
-        return { severity: "medium", detail: "slow" };
-      },
-    };
     const slow: ConfiguredRule = { definition: slowSync, params: {}, budgetMs: 1, onTimeout: "none" };
     const untimed = await evaluate(ruleset(slow, rule("hit", finds("high", "seen"))), { ...CTX }, { enforceBudgets: false, isTimed: false });
     expect(untimed.matrix).toEqual([

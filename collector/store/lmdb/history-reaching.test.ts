@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gather, reachAt } from "../../assess/gather.js";
+import { gather, reachAt, type HistoryReach } from "../../assess/gather.js";
 import { historyReach } from "../../engine.js";
 import { DEFAULT_RULESET } from "../../rules/default-ruleset.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
@@ -84,41 +84,36 @@ describe("LMDB's one-read history (historyReaching)", () => {
     expect(longerByWindow).toBeGreaterThan(0);
   });
 
-  it("gives gather the same histories, links, hops and rule reads as two reads per identifier", async () => {
-    const reach = reachAt(T0, SINCE, historyReach([DEFAULT_RULESET]));
-    const twice = withoutReaching(store);
+  /** Gathers 150 seeded attempts' identifiers from both stores and expects the same; counts what was met. */
+  async function expectSameGather(actual: Store, expected: Store, reach: HistoryReach): Promise<{ graylist: number; hops: number; trusted: number }> {
+    const met = { graylist: 0, hops: 0, trusted: 0 };
     for (let i = 0; i < 150; i++) {
       const ids = idsOf();
-      const once = await gather(store, ids, reach);
-      const expected = await gather(twice, ids, reach);
-      expect(once.history).toEqual(expected.history);
-      expect(once.links).toEqual(expected.links);
-      expect(once.graylistHops).toEqual(expected.graylistHops);
+      const got = await gather(actual, ids, reach);
+      const want = await gather(expected, ids, reach);
+      expect(got.history).toEqual(want.history);
+      expect(got.graylist).toEqual(want.graylist);
+      expect(got.graylistHops).toEqual(want.graylistHops);
+      expect(got.isTrusted).toBe(want.isTrusted);
+      expect(got.links).toEqual(want.links);
+      if (Object.keys(got.graylist).length > 0) met.graylist += 1;
+      if (Object.keys(got.graylistHops).length > 0) met.hops += 1;
+      if (got.isTrusted) met.trusted += 1;
     }
+    return met;
+  }
+
+  it("gives gather the same histories, links, hops and rule reads as two reads per identifier", async () => {
+    await expectSameGather(store, withoutReaching(store), reachAt(T0, SINCE, historyReach([DEFAULT_RULESET])));
   });
 
   it("gathers the same through its local reads as through its promises, with and without links", async () => {
-    const promised = withoutLocalReads(store);
-    const met = { graylist: 0, hops: 0, trusted: 0 };
     for (const links of [true, false]) {
-      const reach = reachAt(T0, SINCE, historyReach([DEFAULT_RULESET]), links);
-      for (let i = 0; i < 150; i++) {
-        const ids = idsOf();
-        const local = await gather(store, ids, reach);
-        const expected = await gather(promised, ids, reach);
-        expect(local.history).toEqual(expected.history);
-        expect(local.graylist).toEqual(expected.graylist);
-        expect(local.graylistHops).toEqual(expected.graylistHops);
-        expect(local.isTrusted).toBe(expected.isTrusted);
-        expect(local.links).toEqual(expected.links);
-        if (Object.keys(local.graylist).length > 0) met.graylist += 1;
-        if (Object.keys(local.graylistHops).length > 0) met.hops += 1;
-        if (local.isTrusted) met.trusted += 1;
-      }
+      const met = await expectSameGather(store, withoutLocalReads(store), reachAt(T0, SINCE, historyReach([DEFAULT_RULESET]), links));
+      expect(met.graylist).toBeGreaterThan(0);
+      expect(met.hops).toBeGreaterThan(0);
+      expect(met.trusted).toBeGreaterThan(0);
     }
-    expect(met.graylist).toBeGreaterThan(0);
-    expect(met.hops).toBeGreaterThan(0);
-    expect(met.trusted).toBeGreaterThan(0);
   });
 
   it("without links, reads a kind no rule reads not at all and the others only as far as the rules do", async () => {
