@@ -185,27 +185,20 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
 
   await readTiedLinks(store, sinceMs, history, cut);
 
-  const { hopRefs, hopSources } = hopsToLookUp(ids, present, history);
-  let hopHits: (GraylistEntry | undefined)[];
-  if (view) hopHits = hopRefs.map((ref) => view.lookup(ref));
-  else if (hopRefs.length + directRefs.length === 0) hopHits = [];
+  const hops = hopsToLookUp(ids, present, history);
+  let hopHit: (ref: IdentifierRef, i: number) => GraylistEntry | undefined;
+  if (view) hopHit = (ref) => view.lookup(ref);
+  else if (hops.hopRefs.length + directRefs.length === 0) hopHit = () => undefined;
   else {
-    const hits = await store.listLookup("fraud", [...directRefs, ...hopRefs]);
+    const hits = await store.listLookup("fraud", [...directRefs, ...hops.hopRefs]);
     directAt.forEach((at, i) => (direct[at] = hits[i]));
-    hopHits = hits.slice(directRefs.length);
+    hopHit = (_ref, i) => hits[directRefs.length + i];
   }
   const graylist: Gathered["graylist"] = {};
   own.forEach((ref, i) => {
     if (direct[i]) graylist[ref.kind] = direct[i];
   });
-  const graylistHops: Gathered["graylistHops"] = {};
-  hopHits.forEach((hit, i) => {
-    const source = hopSources[i]!;
-    if (hit && !graylistHops[source.kind]) {
-      graylistHops[source.kind] = { linkedAttemptId: source.linked.attemptId, via: hopRefs[i]!.kind, fraudAttemptId: hit.attemptId };
-    }
-  });
-  return gathered(reach, history, graylist, graylistHops, isTrusted);
+  return new GatheredReads(reach.links !== false, history, graylist, graylistHopsOf(hops, hopHit), isTrusted);
 }
 
 /**
@@ -236,21 +229,27 @@ export function gatherLocal(local: LocalReads, ids: IdentifierHashes, reach: His
   }
   if (cut) for (const { kind, hash } of tiedLinks(history, cut)) history[kind] = local.history(kind, hash, sinceMs, HISTORY_LIMIT);
 
-  const { hopRefs, hopSources } = hopsToLookUp(ids, present, history);
+  const hops = hopsToLookUp(ids, present, history);
+  const graylistHops = graylistHopsOf(hops, ({ kind, hash }) => local.listed("fraud", kind, hash));
+  return new GatheredReads(reach.links !== false, history, graylist, graylistHops, isTrusted);
+}
+
+/**
+ * Per kind of the attempt's own identifiers, the first hop found on the graylist, in look-up order.
+ * `hit` gives a hop's graylist entry; only each kind's first hit is kept, so its later hops are not asked.
+ */
+function graylistHopsOf(
+  { hopRefs, hopSources }: ReturnType<typeof hopsToLookUp>,
+  hit: (ref: IdentifierRef, i: number) => GraylistEntry | undefined,
+): Gathered["graylistHops"] {
   const graylistHops: Gathered["graylistHops"] = {};
   for (let i = 0; i < hopRefs.length; i++) {
     const source = hopSources[i]!;
-    // Only each kind's first hit is kept, so its later hops need no look-up.
     if (graylistHops[source.kind]) continue;
-    const { kind, hash } = hopRefs[i]!;
-    const hit = local.listed("fraud", kind, hash);
-    if (hit) graylistHops[source.kind] = { linkedAttemptId: source.linked.attemptId, via: kind, fraudAttemptId: hit.attemptId };
+    const found = hit(hopRefs[i]!, i);
+    if (found) graylistHops[source.kind] = { linkedAttemptId: source.linked.attemptId, via: hopRefs[i]!.kind, fraudAttemptId: found.attemptId };
   }
-  return gathered(reach, history, graylist, graylistHops, isTrusted);
-}
-
-function gathered(reach: HistoryReach, history: Gathered["history"], graylist: Gathered["graylist"], graylistHops: Gathered["graylistHops"], isTrusted: boolean): Gathered {
-  return new GatheredReads(reach.links !== false, history, graylist, graylistHops, isTrusted);
+  return graylistHops;
 }
 
 /** A class rather than a literal with a getter: an assess and every replayed attempt make one, and a literal's getter is slow to create. */

@@ -64,7 +64,7 @@ export class ReplayStore {
   readonly local: LocalReads = {
     history: (kind, hash, sinceMs, limit) => this.readHistory(kind, hash, sinceMs, limit),
     historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
-    listed: (list, kind, hash) => this.slots.get(kind)!.get(hash)?.[list],
+    listed: (list, kind, hash) => this.slot(kind, hash)?.[list],
   };
 
   history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
@@ -77,12 +77,16 @@ export class ReplayStore {
 
   listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
     const found: (ListEntry | undefined)[] = new Array(refs.length);
-    for (let i = 0; i < refs.length; i++) found[i] = this.slots.get(refs[i]!.kind)!.get(refs[i]!.hash)?.[list];
+    for (let i = 0; i < refs.length; i++) found[i] = this.slot(refs[i]!.kind, refs[i]!.hash)?.[list];
     return Promise.resolve(found);
   }
 
+  private slot(kind: IdentifierKind, hash: string): Slot | undefined {
+    return this.slots.get(kind)!.get(hash);
+  }
+
   private readHistory(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
-    const list = this.slots.get(kind)!.get(hash)?.entries;
+    const list = this.slot(kind, hash)?.entries;
     if (list === undefined) return [];
     // Newest first, stopping at the window's edge: a long history's older entries are not touched.
     const out: HistoryEntry[] = [];
@@ -96,7 +100,7 @@ export class ReplayStore {
 
   /** As the Store contract: the longer of the window's read (up to `limit`) and the newest `newest` entries since `sinceMs`, in one pass. */
   private readHistoryReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[] {
-    const list = this.slots.get(kind)!.get(hash)?.entries;
+    const list = this.slot(kind, hash)?.entries;
     if (list === undefined) return [];
     // Both reads are newest-first prefixes of the list (times only fall going back): go on while either would.
     const out: HistoryEntry[] = [];
@@ -110,7 +114,7 @@ export class ReplayStore {
   }
 
   /** The fraud list as it stands when read: `gather` looks up an attempt's identifiers and their hops without a promise each. */
-  private readonly view: Promise<GraylistView> = Promise.resolve({ lookup: ({ kind, hash }) => this.slots.get(kind)!.get(hash)?.fraud });
+  private readonly view: Promise<GraylistView> = Promise.resolve({ lookup: ({ kind, hash }) => this.slot(kind, hash)?.fraud });
 
   graylistView(): Promise<GraylistView> {
     return this.view;
@@ -125,12 +129,12 @@ export class ReplayStore {
   /** As the Store contract: a relabel first removes the entries this attempt put on either list. */
   putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
     for (const { kind, hash } of identifiers) {
-      const slot = this.slots.get(kind)!.get(hash);
+      const slot = this.slot(kind, hash);
       if (slot?.fraud?.attemptId === label.attemptId) slot.fraud = undefined;
       if (slot?.legit?.attemptId === label.attemptId) slot.legit = undefined;
     }
     for (const entry of entries) {
-      const slot = this.slots.get(entry.kind)!.get(entry.hash);
+      const slot = this.slot(entry.kind, entry.hash);
       // Every labelled identifier belongs to a recorded attempt, so its slot exists.
       if (slot !== undefined) slot[entry.list] = entry;
     }

@@ -222,9 +222,10 @@ const enum Fold {
 
 /**
  * foldTextSlowly per character, for Latin script (below U+0250), which names and addresses are nearly
- * always written in: "" for a character that is not a letter or digit, else its folded text. Only
- * characters that fold to letters and digits alone are listed (a few fold to a mix, e.g. ½); text
- * with any other character takes the slow way. Normalising, dropping marks and lower-casing act on
+ * always written in: FOLDS says how each character folds (a separator when it is not a letter or
+ * digit, itself, or another text, which FOLDED_CHARS holds). Only characters that fold to letters and
+ * digits alone, or to nothing, are listed (a few fold to a mix, e.g. ½); text with any other
+ * character takes the slow way. Normalising, dropping marks and lower-casing act on
  * each character alone for these, so folding character by character gives the same text.
  */
 const FOLDABLE_LIMIT = 0x250;

@@ -185,7 +185,7 @@ export class LmdbStore implements Store {
   readonly local: LocalReads = {
     history: (kind, hash, sinceMs, limit) => this.readHistory(kind, hash, sinceMs, limit),
     historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
-    listed: (list, kind, hash) => this.lists.get(keys.list(list, kind, hash)),
+    listed: (list, kind, hash) => this.listed(list, kind, hash),
   };
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
@@ -234,7 +234,11 @@ export class LmdbStore implements Store {
   }
 
   async listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
-    return refs.map(({ kind, hash }) => this.lists.get(keys.list(list, kind, hash)));
+    return refs.map(({ kind, hash }) => this.listed(list, kind, hash));
+  }
+
+  private listed(list: Label, kind: IdentifierKind, hash: string): ListEntry | undefined {
+    return this.lists.get(keys.list(list, kind, hash));
   }
 
   async putContact(attemptId: string, sealed: Buffer, expiresAtMs: number): Promise<void> {
