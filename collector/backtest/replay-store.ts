@@ -11,8 +11,11 @@ interface Slot {
 
 /**
  * In a throw-away replay store nothing is persisted or shared, so each distinct normalised value of a
- * kind gets a short key of its own (a counter) instead of a keyed hash: equal values match exactly as
- * their hashes would, without an HMAC per identifier, and the store compares one short string.
+ * kind gets a key of its own instead of a keyed hash: a counter over all kinds, written in decimal.
+ * Equal values match exactly as their hashes would, without an HMAC per identifier, and the store
+ * finds an identifier's slot at its key's place in an array: V8 keeps the number of a decimal string
+ * in the string, so `Number(key)` reads it back without parsing, and no hash table of every
+ * identifier is probed (on a long replay, most of such a probe's time is cache misses).
  */
 class ReplayKeys extends IdentifierHasher {
   private readonly keys = new Map<IdentifierKind, Map<string, string>>(IDENTIFIER_KINDS.map((kind) => [kind, new Map()]));
@@ -25,7 +28,7 @@ class ReplayKeys extends IdentifierHasher {
   override hash(kind: IdentifierKind, normalisedValue: string): string {
     const byValue = this.keys.get(kind)!;
     let key = byValue.get(normalisedValue);
-    if (key === undefined) byValue.set(normalisedValue, (key = (this.next++).toString(36)));
+    if (key === undefined) byValue.set(normalisedValue, (key = String(this.next++)));
     return key;
   }
 }
@@ -42,7 +45,8 @@ class ReplayKeys extends IdentifierHasher {
  */
 export class ReplayStore {
   readonly hasher: IdentifierHasher = new ReplayKeys();
-  private readonly slots = new Map<IdentifierKind, Map<string, Slot>>(IDENTIFIER_KINDS.map((kind) => [kind, new Map()]));
+  /** By key (see ReplayKeys): the keys of all kinds are one count, so a key names its kind too. */
+  private readonly slots: (Slot | undefined)[] = [];
   private readonly attempts: HistoryEntry[] = [];
 
   /** Records the next attempt (in replay order) and returns its id. */
@@ -51,10 +55,9 @@ export class ReplayStore {
     const entry: HistoryEntry = { attemptId, siteKey, tsMs, ids };
     this.attempts.push(entry);
     for (const kind in ids) {
-      const hash = ids[kind as IdentifierKind]!;
-      const byHash = this.slots.get(kind as IdentifierKind)!;
-      const slot = byHash.get(hash);
-      if (slot === undefined) byHash.set(hash, { entries: [entry], fraud: undefined, legit: undefined });
+      const key = Number(ids[kind as IdentifierKind]);
+      const slot = this.slots[key];
+      if (slot === undefined) this.slots[key] = { entries: [entry], fraud: undefined, legit: undefined };
       else slot.entries.push(entry);
     }
     return attemptId;
@@ -81,8 +84,8 @@ export class ReplayStore {
     return Promise.resolve(found);
   }
 
-  private slot(kind: IdentifierKind, hash: string): Slot | undefined {
-    return this.slots.get(kind)!.get(hash);
+  private slot(_kind: IdentifierKind, hash: string): Slot | undefined {
+    return this.slots[Number(hash)];
   }
 
   private readHistory(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
