@@ -1,6 +1,6 @@
 import { HttpError } from "./errors.js";
 import type { IdentifierKind } from "./identity/normalise.js";
-import type { AttemptRecord, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "./store/types.js";
+import type { AttemptRecord, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "./store/types.js";
 
 /** A `legit` label vouches for the customer, not for the device or address they happened to use. */
 const TRUSTED_KINDS: ReadonlySet<IdentifierKind> = new Set(["customer", "email"]);
@@ -16,12 +16,7 @@ export class Labeler {
   async label(siteKey: string, target: { attempt?: string; orderId?: string }, label: Label, reason?: string): Promise<LabelRecord> {
     const attempt = await this.find(siteKey, target);
     const atMs = this.now();
-    const record: LabelRecord = { attemptId: attempt.id, label, atMs };
-    if (reason !== undefined) record.reason = reason;
-    const identifiers: IdentifierRef[] = (Object.entries(attempt.ids) as [IdentifierKind, string][]).map(([kind, hash]) => ({ kind, hash }));
-    const entries: ListEntry[] = identifiers
-      .filter(({ kind }) => label === "fraud" || TRUSTED_KINDS.has(kind))
-      .map(({ kind, hash }) => ({ list: label, kind, hash, attemptId: attempt.id, atMs }));
+    const { record, identifiers, entries } = labelWrites(attempt.id, attempt.ids, label, atMs, reason);
     await this.store.putLabel(record, identifiers, entries);
     if (attempt.review?.status === "open") {
       await this.store.updateAttempt({ ...attempt, review: { status: label === "fraud" ? "rejected" : "approved", atMs } });
@@ -38,4 +33,24 @@ export class Labeler {
     }
     return attempt;
   }
+}
+
+/** What labelling an attempt writes: the label, the attempt's identifiers (whose earlier entries from it are removed) and the new list entries. */
+export function labelWrites(
+  attemptId: string,
+  ids: IdentifierHashes,
+  label: Label,
+  atMs: number,
+  reason?: string,
+): { record: LabelRecord; identifiers: IdentifierRef[]; entries: ListEntry[] } {
+  const record: LabelRecord = { attemptId, label, atMs };
+  if (reason !== undefined) record.reason = reason;
+  const identifiers: IdentifierRef[] = [];
+  const entries: ListEntry[] = [];
+  for (const kind in ids) {
+    const hash = ids[kind as IdentifierKind]!;
+    identifiers.push({ kind: kind as IdentifierKind, hash });
+    if (label === "fraud" || TRUSTED_KINDS.has(kind as IdentifierKind)) entries.push({ list: label, kind: kind as IdentifierKind, hash, attemptId, atMs });
+  }
+  return { record, identifiers, entries };
 }

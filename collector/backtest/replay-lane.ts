@@ -2,9 +2,8 @@ import type { EnvironmentSignals } from "../../sdk/protocol.js";
 import { gatherLocal, reachAt } from "../assess/gather.js";
 import { identifierHashes } from "../assess/identities.js";
 import type { Order } from "../assess/request.js";
-import { evaluate, historyReach, lookbackMs, prepareRuleset, type Reason } from "../engine.js";
+import { evaluate, historyReach, lookbackMs, prepareRuleset, type Evaluation, type Reason } from "../engine.js";
 import type { IdentifierHasher } from "../identity/hash.js";
-import { Labeler } from "../labels.js";
 import type { Decision } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { HistoryReads, RuleContext } from "../rules/types.js";
@@ -61,8 +60,8 @@ export interface Evaluated {
  * same code: `identifierHashes`, `gather` (histories, graylist, hops, trust; as `gatherLocal`, since
  * the replay store reads locally) and the engine's `evaluate` of each ruleset on one context (the
  * baseline after the candidate, as a shadow ruleset runs live, so rules configured alike run once);
- * labels go through `Labeler`. Left out is what only a
- * live answer needs: the answer, a record with links and matrices, a device summary, a random id.
+ * a label writes what `Labeler` writes (`labelWrites`). Left out is what only a live answer needs:
+ * the answer, a record with links and matrices, a device summary, a random id.
  */
 export class ReplayLane {
   readonly store = new ReplayStore();
@@ -70,8 +69,6 @@ export class ReplayLane {
   private readonly lookbackMs: number;
   /** What the rulesets' rules read of each kind's history: a busy network's is read over its rules' window, as live. */
   private readonly reads: HistoryReads;
-  private readonly labeler: Labeler;
-  private labelNowMs = 0;
   /** Attempts are in time order and every label waits the same delay, so labels fall due in replay order: a queue. */
   private pending: { dueMs: number; attemptId: string; label: Label }[] = [];
   private nextDue = 0;
@@ -83,7 +80,6 @@ export class ReplayLane {
     for (const ruleset of this.rulesets) prepareRuleset(ruleset);
     this.lookbackMs = Math.max(lookbackMs(this.rulesets), REPLAY_RETENTION_MS);
     this.reads = historyReach(this.rulesets);
-    this.labeler = new Labeler(this.store.asStore(), () => this.labelNowMs);
     this.tallies = this.rulesets.map(newTally);
   }
 
@@ -101,42 +97,57 @@ export class ReplayLane {
     });
   }
 
-  /** The next attempt in replay order: labels due before it, its evaluation when `evaluated` is given, then its record. */
-  async next(index: number, tsMs: number, ids: IdentifierHashes, label: Label | null, evaluated?: Evaluated): Promise<void> {
+  /**
+   * The next attempt in replay order: labels due before it, its evaluation when `evaluated` is given,
+   * then its record. A promise only when a rule answered with one: the replay store reads and writes
+   * at once, and an await per attempt would cost a backtest more than many of its rules.
+   */
+  next(index: number, tsMs: number, ids: IdentifierHashes, label: Label | null, evaluated?: Evaluated): Promise<void> | undefined {
     const { pending } = this;
     while (this.nextDue < pending.length && pending[this.nextDue]!.dueMs <= tsMs) {
       const due = pending[this.nextDue++]!;
-      this.labelNowMs = due.dueMs;
-      await this.labeler.label(SITE_KEY, { attempt: due.attemptId }, due.label);
+      this.store.label(due.attemptId, due.label, due.dueMs);
     }
     if (this.nextDue >= 4096) {
       pending.splice(0, this.nextDue);
       this.nextDue = 0;
     }
-    if (evaluated !== undefined) await this.evaluate(index, tsMs, ids, label, evaluated);
+    const evaluating = evaluated === undefined ? undefined : this.evaluate(index, tsMs, ids, label, evaluated);
+    if (evaluating !== undefined) return evaluating.then(() => this.record(tsMs, ids, label));
+    this.record(tsMs, ids, label);
+    return undefined;
+  }
+
+  private record(tsMs: number, ids: IdentifierHashes, label: Label | null): void {
     const attemptId = this.store.record(SITE_KEY, tsMs, ids);
-    if (label) pending.push({ dueMs: tsMs + this.labelDelayMs, attemptId, label });
+    if (label) this.pending.push({ dueMs: tsMs + this.labelDelayMs, attemptId, label });
   }
 
   result(): LaneResult {
     return { tallies: this.tallies, changes: this.changes };
   }
 
-  private async evaluate(index: number, nowMs: number, ids: IdentifierHashes, label: Label | null, { line, order, signals }: Evaluated): Promise<void> {
+  /** Evaluates the attempt with each ruleset and counts the decisions; a promise only when a rule gave one. */
+  private evaluate(index: number, nowMs: number, ids: IdentifierHashes, label: Label | null, { line, order, signals }: Evaluated): Promise<void> | undefined {
     const { history, graylist, graylistHops, isTrusted } = gatherLocal(this.store.local, ids, reachAt(nowMs, nowMs - this.lookbackMs, this.reads, false));
     // The input carries no risk token: every attempt is taken as having come through the script.
     const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals };
     const first = evaluate(this.rulesets[0]!, ctx, EVALUATE_OPTIONS);
-    const live = first instanceof Promise ? await first : first;
+    if (first instanceof Promise) return first.then((live) => this.conclude(index, nowMs, label, line, order.id, ctx, live));
+    return this.conclude(index, nowMs, label, line, order.id, ctx, first);
+  }
+
+  private conclude(index: number, nowMs: number, label: Label | null, line: number, orderId: string, ctx: RuleContext, live: Evaluation): Promise<void> | undefined {
     tally(this.tallies[0]!, index, label, live.decision, live.reasons);
-    if (this.rulesets.length > 1) {
-      const second = evaluate(this.rulesets[1]!, ctx, EVALUATE_OPTIONS);
-      const shadow = second instanceof Promise ? await second : second;
+    if (this.rulesets.length === 1) return undefined;
+    const second = evaluate(this.rulesets[1]!, ctx, EVALUATE_OPTIONS);
+    const compare = (shadow: Evaluation) => {
       tally(this.tallies[1]!, index, label, shadow.decision, shadow.reasons);
-      if (shadow.decision !== live.decision) {
-        this.changes.push({ index, line, orderId: order.id, label, tsMs: nowMs, baseline: shadow.decision, candidate: live.decision });
-      }
-    }
+      if (shadow.decision !== live.decision) this.changes.push({ index, line, orderId, label, tsMs: nowMs, baseline: shadow.decision, candidate: live.decision });
+    };
+    if (second instanceof Promise) return second.then(compare);
+    compare(second);
+    return undefined;
   }
 }
 

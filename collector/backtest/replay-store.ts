@@ -1,4 +1,5 @@
 import { IdentifierHasher } from "../identity/hash.js";
+import { labelWrites } from "../labels.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
 import type { AttemptRecord, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, LocalReads, Store } from "../store/types.js";
 
@@ -131,6 +132,17 @@ export class ReplayStore {
 
   /** As the Store contract: a relabel first removes the entries this attempt put on either list. */
   putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
+    this.writeLabel(label, identifiers, entries);
+    return Promise.resolve();
+  }
+
+  /** Labels a recorded attempt at once, with what `Labeler` would write (a replay's labels are never refused). */
+  label(attemptId: string, label: Label, atMs: number): void {
+    const { record, identifiers, entries } = labelWrites(attemptId, this.attempts[Number(attemptId)]!.ids, label, atMs);
+    this.writeLabel(record, identifiers, entries);
+  }
+
+  private writeLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): void {
     for (const { kind, hash } of identifiers) {
       const slot = this.slot(kind, hash);
       if (slot?.fraud?.attemptId === label.attemptId) slot.fraud = undefined;
@@ -141,7 +153,6 @@ export class ReplayStore {
       // Every labelled identifier belongs to a recorded attempt, so its slot exists.
       if (slot !== undefined) slot[entry.list] = entry;
     }
-    return Promise.resolve();
   }
 
   /** A replay keeps no review state, so there is nothing to update. */

@@ -70,7 +70,10 @@ async function replayChunk(lane: ReplayLane, message: string, progress: Int32Arr
     return;
   }
   const { from, tsMs, ids, labels, evaluated } = JSON.parse(message) as WorkerChunk;
-  for (let k = 0; k < tsMs.length; k++) await lane.next(from + k, tsMs[k]!, ids[k]!, labels[k]!, evaluated[k] ?? undefined);
+  for (let k = 0; k < tsMs.length; k++) {
+    const pending = lane.next(from + k, tsMs[k]!, ids[k]!, labels[k]!, evaluated[k] ?? undefined);
+    if (pending) await pending;
+  }
   Atomics.store(progress, 0, from + tsMs.length);
 }
 

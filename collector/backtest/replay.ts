@@ -111,7 +111,8 @@ async function replayOnOne(attempts: BacktestAttempt[], lane: ReplayLane, onProg
   for (let i = 0; i < attempts.length; i++) {
     const attempt = attempts[i]!;
     const ids = lane.identify(attempt.order, attempt.ip, attempt.deviceId);
-    await lane.next(i, attempt.tsMs, ids, attempt.label, attempt);
+    const pending = lane.next(i, attempt.tsMs, ids, attempt.label, attempt);
+    if (pending) await pending;
     if (onProgress && (i % 500 === 499 || i === attempts.length - 1)) onProgress(i + 1, attempts.length);
   }
   return lane.result();
@@ -173,7 +174,8 @@ async function replayOnTwo(attempts: BacktestAttempt[], lane: ReplayLane, option
       const to = Math.min(from + CHUNK, total);
       for (let i = from; i < to; i++) {
         const attempt = attempts[i]!;
-        await lane.next(i, attempt.tsMs, ids[i]!, attempt.label, isOurs[i] === 1 ? attempt : undefined);
+        const pending = lane.next(i, attempt.tsMs, ids[i]!, attempt.label, isOurs[i] === 1 ? attempt : undefined);
+        if (pending) await pending;
         if (options.onProgress && (i % 500 === 499 || i === total - 1)) options.onProgress(Math.min(i + 1, Atomics.load(progress, 0)), total);
       }
     }
