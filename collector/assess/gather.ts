@@ -275,9 +275,10 @@ class GatheredReads implements Gathered {
 function hopsToLookUp(ids: IdentifierHashes, present: IdentifierKind[], history: Gathered["history"]): { hopRefs: IdentifierRef[]; hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] } {
   const hopRefs: IdentifierRef[] = [];
   const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
-  // Per kind, the hashes already looked up or to be: the attempt's own and each hop's.
-  const seen = new Map<IdentifierKind, Set<string>>();
-  for (const kind of HOP_KINDS) seen.set(kind, new Set(ids[kind] === undefined ? undefined : [ids[kind]]));
+  // The hashes already looked up or to be, the attempt's own and each hop's, of all kinds in one set:
+  // a store's hashes of different kinds never coincide (each is keyed by its kind).
+  const seen = new Set<string>();
+  for (const kind of present) if (HOP_KINDS.has(kind)) seen.add(ids[kind]!);
   // A returning buyer's device, e-mail, card and address histories list the same earlier attempts: once
   // one has been walked, all its identifiers are in `seen` (or the look-ups are capped), so a second
   // walk would add nothing.
@@ -292,11 +293,10 @@ function hopsToLookUp(ids: IdentifierHashes, present: IdentifierKind[], history:
       const linkedIds = linked.ids;
       // for-in rather than Object.entries: the same order, without an array per entry.
       for (const otherKind in linkedIds) {
-        const seenOfKind = seen.get(otherKind as IdentifierKind);
-        if (seenOfKind === undefined || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
+        if (!HOP_KINDS.has(otherKind as IdentifierKind) || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
         const hash = linkedIds[otherKind as IdentifierKind]!;
-        if (seenOfKind.has(hash)) continue;
-        seenOfKind.add(hash);
+        if (seen.has(hash)) continue;
+        seen.add(hash);
         hopRefs.push({ kind: otherKind as IdentifierKind, hash });
         hopSources.push({ kind, linked });
       }
