@@ -319,4 +319,15 @@ describe("evaluate beside another ruleset on the same attempt (shadows, a backte
     expect(calls).toHaveLength(5);
     expect(again.matrix[0]).toMatchObject({ severity: "high", status: "error" });
   });
+
+  it("keeps nothing for the next ruleset when told the evaluation is not shared", async () => {
+    const { calls, rule: same } = counting();
+    const ctx = { ...CTX };
+    await evaluate(ruleset(same("high")), ctx, { isShared: false });
+    const next = await evaluate(ruleset(same("high")), ctx);
+    expect(calls).toHaveLength(2);
+    expect(next.decision).toBe("review");
+    await evaluate(ruleset(same("high")), ctx);
+    expect(calls).toHaveLength(2);
+  });
 });

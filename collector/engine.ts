@@ -26,6 +26,8 @@ export interface EvaluateOptions {
   enforceBudgets?: boolean;
   /** Measure each rule's `ms` (default true; ignored, and on, when budgets are enforced). */
   isTimed?: boolean;
+  /** Keep the rules' outcomes for another ruleset evaluated next on the same context (default true; see `evaluate`). */
+  isShared?: boolean;
 }
 
 export interface Evaluation {
@@ -116,7 +118,7 @@ export function evaluate(ruleset: Ruleset, ctx: RuleContext, options: EvaluateOp
     started[i] = execution;
   }
   if (isPending) return Promise.all(started).then((executions) => conclude(ruleset, executions));
-  evaluatedOn.set(ctx, { ruleset, executions: started as RuleExecution[] });
+  if (options.isShared ?? true) evaluatedOn.set(ctx, { ruleset, executions: started as RuleExecution[] });
   return conclude(ruleset, started as RuleExecution[]);
 }
 

@@ -13,7 +13,10 @@ import { ReplayStore } from "./replay-store.js";
 export const SITE_KEY = "backtest";
 /** Backtests look back as far as the data goes; retention does not apply to a replay. */
 const REPLAY_RETENTION_MS = 10 * 365 * 86_400_000;
-const EVALUATE_OPTIONS = { enforceBudgets: false, isTimed: false };
+const EVALUATE_OPTIONS = { enforceBudgets: false, isTimed: false } as const;
+/** The candidate's options when a baseline is evaluated next on the same context (it reuses the rules they share). */
+const SHARED_OPTIONS = { ...EVALUATE_OPTIONS, isShared: true };
+const UNSHARED_OPTIONS = { ...EVALUATE_OPTIONS, isShared: false };
 
 /** One ruleset's counts over the attempts one lane evaluated, with when each rule first hit, for merging lanes in replay order. */
 export interface LaneTally {
@@ -132,7 +135,7 @@ export class ReplayLane {
     const { history, graylist, graylistHops, isTrusted } = gatherLocal(this.store.local, ids, reachAt(nowMs, nowMs - this.lookbackMs, this.reads, false));
     // The input carries no risk token: every attempt is taken as having come through the script.
     const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals };
-    const first = evaluate(this.rulesets[0]!, ctx, EVALUATE_OPTIONS);
+    const first = evaluate(this.rulesets[0]!, ctx, this.rulesets.length > 1 ? SHARED_OPTIONS : UNSHARED_OPTIONS);
     if (first instanceof Promise) return first.then((live) => this.conclude(index, nowMs, label, line, order.id, ctx, live));
     return this.conclude(index, nowMs, label, line, order.id, ctx, first);
   }
@@ -140,7 +143,7 @@ export class ReplayLane {
   private conclude(index: number, nowMs: number, label: Label | null, line: number, orderId: string, ctx: RuleContext, live: Evaluation): Promise<void> | undefined {
     tally(this.tallies[0]!, index, label, live.decision, live.reasons);
     if (this.rulesets.length === 1) return undefined;
-    const second = evaluate(this.rulesets[1]!, ctx, EVALUATE_OPTIONS);
+    const second = evaluate(this.rulesets[1]!, ctx, UNSHARED_OPTIONS);
     const compare = (shadow: Evaluation) => {
       tally(this.tallies[1]!, index, label, shadow.decision, shadow.reasons);
       if (shadow.decision !== live.decision) this.changes.push({ index, line, orderId, label, tsMs: nowMs, baseline: shadow.decision, candidate: live.decision });
