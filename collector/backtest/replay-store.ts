@@ -1,6 +1,6 @@
-import { IdentifierHasher } from "../identity/hash.js";
+import type { IdentifierKind } from "../identity/normalise.js";
 import { labelWrites } from "../labels.js";
-import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
+import { ReplayKeys } from "./replay-keys.js";
 import type { AttemptRecord, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, LocalReads, Store } from "../store/types.js";
 
 /** What a replay reads back of one identifier: the attempts that used it, oldest first, and its list entries. */
@@ -8,30 +8,6 @@ interface Slot {
   entries: HistoryEntry[];
   fraud: ListEntry | undefined;
   legit: ListEntry | undefined;
-}
-
-/**
- * In a throw-away replay store nothing is persisted or shared, so each distinct normalised value of a
- * kind gets a key of its own instead of a keyed hash: a counter over all kinds, written in decimal.
- * Equal values match exactly as their hashes would, without an HMAC per identifier, and the store
- * finds an identifier's slot at its key's place in an array: V8 keeps the number of a decimal string
- * in the string, so `Number(key)` reads it back without parsing, and no hash table of every
- * identifier is probed (on a long replay, most of such a probe's time is cache misses).
- */
-class ReplayKeys extends IdentifierHasher {
-  private readonly keys = new Map<IdentifierKind, Map<string, string>>(IDENTIFIER_KINDS.map((kind) => [kind, new Map()]));
-  private next = 0;
-
-  constructor() {
-    super(Buffer.alloc(32));
-  }
-
-  override hash(kind: IdentifierKind, normalisedValue: string): string {
-    const byValue = this.keys.get(kind)!;
-    let key = byValue.get(normalisedValue);
-    if (key === undefined) byValue.set(normalisedValue, (key = String(this.next++)));
-    return key;
-  }
 }
 
 /**
@@ -45,7 +21,7 @@ class ReplayKeys extends IdentifierHasher {
  * `Labeler` with the Store contract's semantics (see `asStore`).
  */
 export class ReplayStore {
-  readonly hasher: IdentifierHasher = new ReplayKeys();
+  readonly hasher = new ReplayKeys();
   /** By key (see ReplayKeys): the keys of all kinds are one count, so a key names its kind too. */
   private readonly slots: (Slot | undefined)[] = [];
   private readonly attempts: HistoryEntry[] = [];
