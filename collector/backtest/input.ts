@@ -71,7 +71,7 @@ export interface ReadOptions {
 }
 
 const READ_WORKER_URL = new URL("./read-worker.js", import.meta.url);
-const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
+export const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 
 /** Turns lines into attempts, in order: the CSV header first, blank lines ignored, bad lines collected (or thrown with `strict`). */
 export class LineReader {
@@ -136,7 +136,7 @@ export async function readAttempts(path: string, options: ReadOptions = {}): Pro
 }
 
 /** The byte just after the first newline at or after the middle of the file, or undefined if there is none. */
-function splitAfterNewline(path: string): number | undefined {
+export function splitAfterNewline(path: string): number | undefined {
   const size = statSync(path).size;
   const fd = openSync(path, "r");
   try {

@@ -92,7 +92,7 @@ export function portableRuleset(ruleset: Ruleset): PortableRuleset {
 }
 
 /** The parameters were validated by parseRuleset on the main thread; a worker only puts the definitions back. */
-function rulesetOf(portable: PortableRuleset): Ruleset {
+export function rulesetOf(portable: PortableRuleset): Ruleset {
   const ruleset: Ruleset = {
     policy: portable.policy,
     rules: portable.rules.map(({ id, params, budgetMs, onTimeout }) => ({ definition: RULES_BY_ID.get(id)!, params, budgetMs, onTimeout })),

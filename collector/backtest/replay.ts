@@ -87,12 +87,17 @@ export async function replay(input: BacktestAttempt[], options: ReplayOptions): 
   const lane = new ReplayLane(candidate.ruleset, baseline?.ruleset, labelDelayMs);
   const started = performance.now();
   const lanes = threads === 2 ? await replayOnTwo(attempts, lane, options) : [await replayOnOne(attempts, lane, options.onProgress)];
-  const durationMs = performance.now() - started;
+  return replayResult(lanes, options, attempts.length, performance.now() - started);
+}
+
+/** The lanes' counts merged into one replay's result. */
+export function replayResult(lanes: LaneResult[], options: Pick<ReplayOptions, "candidate" | "baseline">, attempts: number, durationMs: number): ReplayResult {
+  const { candidate, baseline } = options;
   const merged = mergeLanes(lanes, [candidate.name, ...(baseline ? [baseline.name] : [])]);
   const result: ReplayResult = {
     candidate: merged.stats[0]!,
     durationMs,
-    attemptsPerSecond: attempts.length / Math.max(durationMs / 1000, 1e-9),
+    attemptsPerSecond: attempts / Math.max(durationMs / 1000, 1e-9),
   };
   if (baseline) {
     result.baseline = merged.stats[1]!;

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadCsvMapping } from "../backtest/csv.js";
-import { InputLineError, readAttempts } from "../backtest/input.js";
-import { replay, type ReplayResult, type RulesetStats } from "../backtest/replay.js";
+import { InputLineError } from "../backtest/input.js";
+import { replayFile } from "../backtest/replay-file.js";
+import type { ReplayResult, RulesetStats } from "../backtest/replay.js";
 import { parseDurationMs } from "../duration.js";
 import { DEFAULT_RULESET } from "../rules/default-ruleset.js";
 import { parseRuleset, RulesetError, type Ruleset } from "../rules/ruleset.js";
@@ -40,25 +41,25 @@ export async function backtestCommand(args: string[]): Promise<number> {
     const baseline = options.baseline === undefined ? undefined : { name: rulesetName(options.baseline), ruleset: loadRuleset(options.baseline, "--baseline") };
     if (baseline && baseline.name === candidate.name) baseline.name = `${baseline.name} (baseline)`;
 
-    const read = await readAttempts(options.input, {
+    // The rate since the replay's first progress report (reading the input comes before it).
+    let first: { ms: number; done: number } | undefined;
+    const read = await replayFile(options.input, {
       strict: options.strict,
       ...(options.map ? { csv: loadCsvMapping(options.map) } : {}),
       onLine: (line) => progress.update(`reading line ${line}`),
-    });
-    for (const problem of read.skipped.slice(0, 20)) console.error(`vakt backtest: skipped ${problem.message}`);
-    if (read.skipped.length > 20) console.error(`vakt backtest: skipped ${read.skipped.length - 20} more bad lines`);
-
-    const startedMs = Date.now();
-    const result = await replay(read.attempts, {
       candidate,
       ...(baseline ? { baseline } : {}),
       labelDelayMs: options.labelDelayMs,
       onProgress: (done, total) => {
-        const perSecond = done / Math.max((Date.now() - startedMs) / 1000, 0.001);
+        first ??= { ms: Date.now(), done };
+        const perSecond = Math.max(done - first.done, 1) / Math.max((Date.now() - first.ms) / 1000, 0.001);
         progress.update(`${bar(done / total)} ${done}/${total} attempts, ${Math.round(perSecond)}/s, ETA ${Math.ceil((total - done) / perSecond)}s`);
       },
     });
     progress.done();
+    const { result } = read;
+    for (const problem of read.skipped.slice(0, 20)) console.error(`vakt backtest: skipped ${problem.message}`);
+    if (read.skipped.length > 20) console.error(`vakt backtest: skipped ${read.skipped.length - 20} more bad lines`);
 
     if (options.report) {
       const { renderHtmlReport } = await import("../backtest/report-html.js");
@@ -67,7 +68,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
     if (options.json) {
       console.log(JSON.stringify({ ...result, skipped: read.skipped.length }));
     } else {
-      console.log(formatText(result, read.attempts.length, read.skipped.length, options.labelDelayText));
+      console.log(formatText(result, read.attempts, read.skipped.length, options.labelDelayText));
       if (options.report) console.log(`report written to ${options.report}`);
     }
     return 0;

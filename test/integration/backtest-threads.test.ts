@@ -58,4 +58,46 @@ describe("backtest replay on two threads", () => {
     writeFileSync(path, lines.join("\n"));
     await expect(readAttempts(path, { threads: 2, strict: true })).rejects.toThrow(/^line 1499: /);
   }, 60_000);
+
+  it("replays an NDJSON file split between two threads exactly as one thread does: counts, changes and their lines, bad lines, strict", async () => {
+    const { replayFile } = await dist("backtest/replay-file.js");
+    const { generateAttempts } = await dist("backtest/generate.js");
+    const { DEFAULT_RULESET } = await dist("rules/default-ruleset.js");
+    const { parseRuleset } = await dist("rules/ruleset.js");
+    const baseline = parseRuleset({
+      policy: { review: { high: 1 }, challenge: { medium: 1 } },
+      rules: { graylist: {}, phone_country: {}, device_identities: { window: "1h", thresholds: { medium: 2, high: 3 }, kinds: ["email"] } },
+    });
+    const lines: string[] = [];
+    for (const { attempt } of generateAttempts({ seed: 4, orders: 3_000, days: 3 })) lines.push(JSON.stringify(attempt));
+    // Out of time order across the halves: the last 500 attempts first, so both halves hold attempts from the end of the replay.
+    lines.unshift(...lines.splice(-500));
+    // Bad and blank lines in both halves.
+    lines.splice(200, 0, "{ not json", "");
+    lines.splice(2_400, 0, JSON.stringify({ ts: "yesterday", order: { id: "x" } }));
+    const path = join(dir, "split.ndjson");
+    writeFileSync(path, lines.join("\n") + "\n");
+    const options = { candidate: { name: "default", ruleset: DEFAULT_RULESET }, baseline: { name: "strict", ruleset: baseline }, labelDelayMs: 6 * 3_600_000 };
+
+    const one = await replayFile(path, { ...options, threads: 1 });
+    const progress: number[] = [];
+    const two = await replayFile(path, { ...options, threads: 2, onProgress: (done: number) => progress.push(done) });
+    const comparable = ({ durationMs: _d, attemptsPerSecond: _a, ...rest }: Record<string, unknown>) => JSON.stringify(rest);
+    expect(comparable(two.result)).toBe(comparable(one.result));
+    expect(two.attempts).toBe(3_000);
+    expect(one.attempts).toBe(3_000);
+    expect(two.skipped.map((e: Error) => e.message)).toEqual(one.skipped.map((e: Error) => e.message));
+    expect(one.skipped.map((e: { line: number }) => e.line)).toEqual([201, 2_401]);
+    expect(one.result.changed).toBeGreaterThan(0);
+    // Changes name their lines in the file, from both halves.
+    const changedLines = one.result.changes.map((c: { line: number }) => c.line);
+    expect(changedLines.some((line: number) => line > 1_500)).toBe(true);
+    expect(changedLines.some((line: number) => line < 1_500)).toBe(true);
+    expect(progress.at(-1)).toBe(3_000);
+
+    await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 201: not valid JSON/);
+    lines.splice(200, 2);
+    writeFileSync(path, lines.join("\n"));
+    await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 2399: /);
+  }, 120_000);
 });

@@ -1,0 +1,109 @@
+import { IDENTIFIER_KINDS } from "../identity/normalise.js";
+import type { IdentifierHashes, Label } from "../store/types.js";
+import { fileLines, LineReader, type BacktestAttempt } from "./input.js";
+import type { ReplayKeys } from "./replay-keys.js";
+import type { ReplayLane } from "./replay-lane.js";
+
+const KINDS = IDENTIFIER_KINDS.length;
+const LABEL_CODES: readonly (Label | null)[] = [null, "fraud", "legit"];
+
+/** What the other thread needs of a half to record its attempts: their times and labels, in the half's replay order. */
+export interface HalfSummary {
+  tsMs: Float64Array;
+  /** 0 none, 1 fraud, 2 legit */
+  labels: Uint8Array;
+}
+
+/**
+ * One thread's half of an NDJSON input in a two-thread file replay (see `replayFile`): it reads and
+ * evaluates its own attempts and records the other half's from their times, labels and identifier
+ * hashes, so no order crosses between the threads.
+ */
+export class ReplayHalf {
+  private ids: IdentifierHashes[] = [];
+
+  constructor(
+    readonly attempts: BacktestAttempt[],
+    private readonly lane: ReplayLane,
+  ) {
+    attempts.sort((a, b) => a.tsMs - b.tsMs || a.line - b.line);
+  }
+
+  summary(): HalfSummary {
+    return { tsMs: Float64Array.from(this.attempts, (a) => a.tsMs), labels: Uint8Array.from(this.attempts, (a) => LABEL_CODES.indexOf(a.label)) };
+  }
+
+  /** Identifies this half's attempts; returns their identifiers' hashes for the other thread (KINDS pairs per attempt, 0, 0 for none). */
+  identify(): Int32Array<ArrayBuffer> {
+    const keys = this.lane.store.hasher as ReplayKeys;
+    const pairs = new Int32Array(this.attempts.length * KINDS * 2);
+    this.ids = this.attempts.map((attempt, i) => {
+      const ids = this.lane.identify(attempt.order, attempt.ip, attempt.deviceId);
+      for (let kind = 0; kind < KINDS; kind++) {
+        const key = ids[IDENTIFIER_KINDS[kind]!];
+        if (key !== undefined) keys.pairOf(key, pairs, (i * KINDS + kind) * 2);
+      }
+      return ids;
+    });
+    return pairs;
+  }
+
+  /**
+   * Replays every attempt of both halves in replay order (`order[p]` is `side` for this half's), evaluating
+   * this half's. `done` counts the positions gone through.
+   */
+  async replay(order: Uint8Array, side: 0 | 1, other: HalfSummary, otherPairs: Int32Array, done: (positions: number) => void): Promise<void> {
+    const keys = this.lane.store.hasher as ReplayKeys;
+    let mine = 0;
+    let theirs = 0;
+    for (let p = 0; p < order.length; p++) {
+      let pending: Promise<void> | undefined;
+      if (order[p] === side) {
+        const attempt = this.attempts[mine]!;
+        pending = this.lane.next(p, attempt.tsMs, this.ids[mine++]!, attempt.label, attempt);
+      } else {
+        const ids: IdentifierHashes = {};
+        for (let kind = 0; kind < KINDS; kind++) {
+          const at = (theirs * KINDS + kind) * 2;
+          if (otherPairs[at + 1] !== 0) ids[IDENTIFIER_KINDS[kind]!] = keys.keyOfPair(otherPairs[at]!, otherPairs[at + 1]!);
+        }
+        pending = this.lane.next(p, other.tsMs[theirs]!, ids, LABEL_CODES[other.labels[theirs++]!]!);
+      }
+      if (pending) await pending;
+      if (p % 512 === 511) done(p + 1);
+    }
+    done(order.length);
+  }
+}
+
+/**
+ * The replay order of two halves' attempts, each in its own replay order: per position, 0 for the
+ * first half's next attempt, 1 for the second's. Equal times go to the first half, whose lines come first.
+ */
+export function replayOrder(first: Float64Array, second: Float64Array): Uint8Array {
+  const order = new Uint8Array(first.length + second.length);
+  let i = 0;
+  let j = 0;
+  for (let p = 0; p < order.length; p++) {
+    if (j >= second.length || (i < first.length && first[i]! <= second[j]!)) {
+      order[p] = 0;
+      i++;
+    } else {
+      order[p] = 1;
+      j++;
+    }
+  }
+  return order;
+}
+
+/** Reads one half of an NDJSON file (`range` in bytes), lines numbered from 1 within it. */
+export async function readHalf(path: string, range: { start?: number; end?: number }, strict: boolean, onLine?: (line: number) => void): Promise<{ reader: LineReader; lines: number }> {
+  const reader = new LineReader({ strict });
+  let lines = 0;
+  for await (const text of fileLines(path, range)) {
+    lines += 1;
+    onLine?.(lines);
+    reader.read(text, lines);
+  }
+  return { reader, lines };
+}
