@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
-import { loadCsvMapping } from "../collector/backtest/csv.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadCsvMapping, type CsvMapping } from "../collector/backtest/csv.js";
 import { generateAttempts } from "../collector/backtest/generate.js";
-import { readAttempts, toAttempt, type BacktestAttempt } from "../collector/backtest/input.js";
-import { replay, replayThreads } from "../collector/backtest/replay.js";
+import { replayFile } from "../collector/backtest/replay-file.js";
 import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
 import { parseRuleset } from "../collector/rules/ruleset.js";
 import { machine, type Machine } from "./machine.js";
@@ -30,37 +31,47 @@ const BASELINE_PATH = new URL("../../docs/examples/fewer-freezes.json", import.m
  */
 export async function benchBacktest(options: { generated?: number; samplePath?: string; mappingPath?: string } = {}): Promise<BacktestBenchResult[]> {
   const results: BacktestBenchResult[] = [];
-  const generated: BacktestAttempt[] = [];
-  let line = 0;
-  for (const { attempt } of generateAttempts({ seed: 1, orders: options.generated ?? 100_000 })) generated.push(toAttempt(attempt, ++line));
-  results.push(await measure("generated (seed 1)", generated, false));
-  results.push(await measure("generated (seed 1)", generated, true));
-  if (options.samplePath && options.mappingPath) {
-    const { attempts } = await readAttempts(options.samplePath, { csv: loadCsvMapping(options.mappingPath) });
-    results.push(await measure("ecommerce-fraud-sample.csv", attempts, false));
-    results.push(await measure("ecommerce-fraud-sample.csv", attempts, true));
+  const dir = mkdtempSync(join(tmpdir(), "vakt-bench-backtest-"));
+  try {
+    // As a fraud team would replay it: an NDJSON file, as `vakt generate` writes it.
+    const path = join(dir, "generated.ndjson");
+    const lines: string[] = [];
+    for (const { attempt } of generateAttempts({ seed: 1, orders: options.generated ?? 100_000 })) lines.push(JSON.stringify(attempt));
+    writeFileSync(path, lines.join("\n") + "\n");
+    results.push(await measure("generated (seed 1)", path, false));
+    results.push(await measure("generated (seed 1)", path, true));
+    if (options.samplePath && options.mappingPath) {
+      const csv = loadCsvMapping(options.mappingPath);
+      results.push(await measure("ecommerce-fraud-sample.csv", options.samplePath, false, csv));
+      results.push(await measure("ecommerce-fraud-sample.csv", options.samplePath, true, csv));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return results;
 }
 
-async function measure(input: string, attempts: BacktestAttempt[], withBaseline: boolean): Promise<BacktestBenchResult> {
+/** One `vakt backtest` read and replay of the file; the figures are the replay's (from the attempts in memory to the result). */
+async function measure(input: string, path: string, withBaseline: boolean, csv?: CsvMapping): Promise<BacktestBenchResult> {
   const baseline = parseRuleset(JSON.parse(readFileSync(BASELINE_PATH, "utf8")));
   const at = machine();
-  const cpuBefore = process.cpuUsage();
-  const result = await replay(attempts, {
+  let cpuBefore: NodeJS.CpuUsage | undefined;
+  const { result, attempts, threads } = await replayFile(path, {
+    ...(csv ? { csv } : {}),
     candidate: { name: "default", ruleset: DEFAULT_RULESET },
     ...(withBaseline ? { baseline: { name: "fewer-freezes", ruleset: baseline } } : {}),
     labelDelayMs: 7 * 86_400_000,
+    onReplayStart: () => (cpuBefore = process.cpuUsage()),
   });
   const cpu = process.cpuUsage(cpuBefore);
   return {
     input: withBaseline ? `${input} with baseline fewer-freezes` : input,
-    attempts: attempts.length,
+    attempts,
     attemptsPerSecond: Math.round(result.attemptsPerSecond),
     seconds: Math.round(result.durationMs) / 1000,
     cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
     rulesets: withBaseline ? ["default", "fewer-freezes"] : ["default"],
-    threads: replayThreads(attempts.length),
+    threads,
     machine: at,
   };
 }

@@ -7,7 +7,7 @@ import { inbox, type FileHalfData, type HalfRead } from "./replay-file-worker.js
 import { readHalf, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
 import { ReplayLane, type LaneResult } from "./replay-lane.js";
 import { portableRuleset } from "./replay-worker.js";
-import { replay, replayResult, type ReplayOptions, type ReplayResult } from "./replay.js";
+import { replay, replayResult, replayThreads, type ReplayOptions, type ReplayResult } from "./replay.js";
 
 export interface FileReplayOptions extends ReplayOptions {
   strict?: boolean;
@@ -15,6 +15,8 @@ export interface FileReplayOptions extends ReplayOptions {
   csv?: CsvMapping;
   /** Each line read (on this thread). */
   onLine?: (line: number) => void;
+  /** The input is read and the replay begins. */
+  onReplayStart?: () => void;
 }
 
 export interface FileReplay {
@@ -23,6 +25,8 @@ export interface FileReplay {
   attempts: number;
   /** Bad lines skipped, in file order. */
   skipped: InputLineError[];
+  /** Threads the replay ran on. */
+  threads: 1 | 2;
 }
 
 const FILE_WORKER_URL = new URL("./replay-file-worker.js", import.meta.url);
@@ -46,8 +50,10 @@ export async function replayFile(path: string, options: FileReplayOptions): Prom
     ...(options.onLine ? { onLine: options.onLine } : {}),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
-  const result = await replay(read.attempts, options);
-  return { result, attempts: read.attempts.length, skipped: read.skipped };
+  const replayThreadCount = options.threads ?? replayThreads(read.attempts.length);
+  options.onReplayStart?.();
+  const result = await replay(read.attempts, { ...options, threads: replayThreadCount });
+  return { result, attempts: read.attempts.length, skipped: read.skipped, threads: replayThreadCount };
 }
 
 /**
@@ -82,6 +88,7 @@ async function replayHalves(path: string, split: number, options: FileReplayOpti
     const skipped = [...mine.reader.skipped, ...theirs.skipped.map(({ line, reason }) => new InputLineError(offset + line, reason))];
 
     const lane = new ReplayLane(candidate.ruleset, baseline?.ruleset, options.labelDelayMs ?? 0);
+    options.onReplayStart?.();
     const half = new ReplayHalf(mine.reader.attempts, lane);
     const started = performance.now();
     const summary: HalfSummary = half.summary();
@@ -98,7 +105,7 @@ async function replayHalves(path: string, split: number, options: FileReplayOpti
     for (const change of second.changes) change.line += offset;
     const result = replayResult([lane.result(), second], options, total, performance.now() - started);
     onProgress?.(total, total);
-    return { result, attempts: total, skipped };
+    return { result, attempts: total, skipped, threads: 2 };
   } finally {
     await worker.terminate();
   }

@@ -41,18 +41,17 @@ export async function backtestCommand(args: string[]): Promise<number> {
     const baseline = options.baseline === undefined ? undefined : { name: rulesetName(options.baseline), ruleset: loadRuleset(options.baseline, "--baseline") };
     if (baseline && baseline.name === candidate.name) baseline.name = `${baseline.name} (baseline)`;
 
-    // The rate since the replay's first progress report (reading the input comes before it).
-    let first: { ms: number; done: number } | undefined;
+    let startedMs = Date.now();
     const read = await replayFile(options.input, {
       strict: options.strict,
       ...(options.map ? { csv: loadCsvMapping(options.map) } : {}),
       onLine: (line) => progress.update(`reading line ${line}`),
+      onReplayStart: () => (startedMs = Date.now()),
       candidate,
       ...(baseline ? { baseline } : {}),
       labelDelayMs: options.labelDelayMs,
       onProgress: (done, total) => {
-        first ??= { ms: Date.now(), done };
-        const perSecond = Math.max(done - first.done, 1) / Math.max((Date.now() - first.ms) / 1000, 0.001);
+        const perSecond = done / Math.max((Date.now() - startedMs) / 1000, 0.001);
         progress.update(`${bar(done / total)} ${done}/${total} attempts, ${Math.round(perSecond)}/s, ETA ${Math.ceil((total - done) / perSecond)}s`);
       },
     });
