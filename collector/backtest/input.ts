@@ -1,8 +1,5 @@
-import { Unpackr } from "msgpackr";
-import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { isIP } from "node:net";
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { EnvironmentSignals } from "../../sdk/protocol.js";
@@ -62,15 +59,9 @@ export interface ReadOptions {
   strict?: boolean;
   csv?: CsvMapping;
   onLine?: (line: number) => void;
-  /**
-   * 2 to read the second half of an NDJSON file in a worker thread while this one reads the first; by
-   * default for files of 16 MB or more on a machine with two or more cores (once built: the worker
-   * runs from dist/). CSV is always read on one thread.
-   */
-  threads?: 1 | 2;
 }
 
-const READ_WORKER_URL = new URL("./read-worker.js", import.meta.url);
+/** An NDJSON file this large is replayed on two threads (see `replayFile`). */
 export const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 
 /** Turns lines into attempts, in order: the CSV header first, blank lines ignored, bad lines collected (or thrown with `strict`). */
@@ -120,19 +111,14 @@ export function fileLines(path: string, range: { start?: number; end?: number } 
  * its number and reason, or, with `strict`, thrown (the first in the file). Blank lines are ignored.
  */
 export async function readAttempts(path: string, options: ReadOptions = {}): Promise<ReadResult> {
-  const threads = options.threads ?? (!options.csv && availableParallelism() >= 2 && statSync(path).size >= MIN_BYTES_FOR_WORKER && existsSync(READ_WORKER_URL) ? 2 : 1);
-  const split = threads === 2 && !options.csv ? splitAfterNewline(path) : undefined;
-  if (split === undefined) {
-    const reader = new LineReader(options);
-    let lineNumber = 0;
-    for await (const text of fileLines(path)) {
-      lineNumber += 1;
-      options.onLine?.(lineNumber);
-      reader.read(text, lineNumber);
-    }
-    return { attempts: reader.attempts, skipped: reader.skipped };
+  const reader = new LineReader(options);
+  let lineNumber = 0;
+  for await (const text of fileLines(path)) {
+    lineNumber += 1;
+    options.onLine?.(lineNumber);
+    reader.read(text, lineNumber);
   }
-  return readOnTwo(path, split, options);
+  return { attempts: reader.attempts, skipped: reader.skipped };
 }
 
 /** The byte just after the first newline at or after the middle of the file, or undefined if there is none. */
@@ -149,58 +135,5 @@ export function splitAfterNewline(path: string): number | undefined {
     return undefined;
   } finally {
     closeSync(fd);
-  }
-}
-
-/**
- * What the read worker sends: its half's attempts in batches (packed as msgpack records, which this
- * thread unpacks about 2.5 times faster than it parses JSON and V8 structured-clones many small
- * objects slower still), then its bad lines; lines are numbered from 1 within its half.
- */
-export type HalfMessage = { attempts: Uint8Array } | { skipped: { line: number; reason: string }[] };
-
-/** How attempts are packed between threads: msgpack records, plain JSON-like values only. */
-export const PACK_OPTIONS = { useRecords: true, moreTypes: false, structuredClone: false } as const;
-
-/**
- * The first half of the file here, the second (from a line's start) in a worker; the worker's line
- * numbers are shifted by the number of lines here. A bad line with `strict` is thrown as the
- * sequential read would: the first half's first, else the second's.
- */
-async function readOnTwo(path: string, split: number, options: ReadOptions): Promise<ReadResult> {
-  const worker = new Worker(READ_WORKER_URL, { workerData: { readHalf: { path, start: split, strict: options.strict === true } } });
-  const received: BacktestAttempt[] = [];
-  const unpackr = new Unpackr(PACK_OPTIONS);
-  const second = new Promise<{ line: number; reason: string }[]>((resolve, reject) => {
-    worker.on("message", (message: HalfMessage) => {
-      if ("attempts" in message) for (const attempt of unpackr.unpack(message.attempts) as BacktestAttempt[]) received.push(attempt);
-      else resolve(message.skipped);
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the input reader stopped (exit code ${code})`)));
-  });
-  second.catch(() => {});
-  try {
-    const reader = new LineReader(options);
-    let lineNumber = 0;
-    for await (const text of fileLines(path, { end: split - 1 })) {
-      lineNumber += 1;
-      options.onLine?.(lineNumber);
-      reader.read(text, lineNumber);
-    }
-    const skipped = await second;
-    const offset = lineNumber;
-    for (const attempt of received) {
-      attempt.line += offset;
-      reader.attempts.push(attempt);
-    }
-    for (const { line, reason } of skipped) {
-      const problem = new InputLineError(offset + line, reason);
-      if (options.strict) throw problem;
-      reader.skipped.push(problem);
-    }
-    return { attempts: reader.attempts, skipped: reader.skipped };
-  } finally {
-    await worker.terminate();
   }
 }

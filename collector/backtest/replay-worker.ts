@@ -1,7 +1,6 @@
 import { Packr, Unpackr } from "msgpackr";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { IDENTIFIER_KINDS } from "../identity/normalise.js";
-import { PACK_OPTIONS } from "./input.js";
 import { RULES_BY_ID } from "../rules/index.js";
 import type { Policy } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
@@ -31,6 +30,8 @@ export interface WorkerChunk {
 }
 
 const KINDS = IDENTIFIER_KINDS.length;
+/** msgpack records, plain JSON-like values only. */
+const PACK_OPTIONS = { useRecords: true, moreTypes: false, structuredClone: false } as const;
 const LABEL_CODES: readonly (Label | null)[] = [null, "fraud", "legit"];
 
 /** Packs attempts for the worker. msgpack records (each object shape written once) unpack about 2.5 times faster than JSON parses. */
