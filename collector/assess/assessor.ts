@@ -38,6 +38,14 @@ interface Prefetched {
   round: Promise<Round> | undefined;
 }
 
+/** An attempt judged, not yet recorded. */
+interface Decided {
+  answer: AssessAnswer;
+  record: AttemptRecord;
+  live: Evaluation;
+  shadows: Evaluation[];
+}
+
 export interface SiteRules {
   siteKey: string;
   live: { name: string; ruleset: Ruleset };
@@ -178,8 +186,33 @@ export class Assessor {
    * what a backtest does for each replayed attempt (with the attempt's own time).
    */
   async assessAttempt(site: SiteRules, attempt: AttemptInput, read?: Prefetched): Promise<AssessAnswer> {
-    const { store, hasher, metrics } = this.deps;
+    const { store, metrics } = this.deps;
     const startedAt = performance.now();
+    const { answer, record, live, shadows } = await this.decide(site, attempt, read);
+    if (answer.decision === "challenge" && this.deps.contacts) {
+      const { order } = attempt;
+      await Promise.all([
+        store.recordAttempt(record),
+        this.deps.contacts.keep(answer.id, { ...(order.email ? { email: order.email } : {}), ...(order.phone ? { phone: order.phone } : {}) }),
+      ]);
+    } else {
+      await store.recordAttempt(record);
+    }
+    if (metrics) {
+      metrics.observeEvaluation(site.live.name, live);
+      site.shadow.forEach((s, i) => metrics.observeEvaluation(s.name, shadows[i]!));
+      metrics.observeAssess(site.siteKey, answer.decision, answer.shadow, (performance.now() - startedAt) / 1000);
+    }
+    return answer;
+  }
+
+  /**
+   * The attempt's reads, evaluations, answer and record. Its own function so that what it read (every
+   * identifier's history) is garbage once it returns, not held through the durable write that follows:
+   * held, most of it outlived a young-generation collection and was copied and promoted.
+   */
+  private async decide(site: SiteRules, attempt: AttemptInput, read: Prefetched | undefined): Promise<Decided> {
+    const { store, hasher } = this.deps;
     const { order, tokenStatus, nowMs, jti } = attempt;
     const deviceHash = attempt.deviceId ? hasher.hash("device", attempt.deviceId) : undefined;
     const ids = read && read.ip === attempt.ip && read.deviceHash === deviceHash ? read.ids : this.identify(site.siteKey, order, attempt.ip, deviceHash);
@@ -208,20 +241,7 @@ export class Assessor {
     }
     if (jti !== undefined) record.tokenJti = jti;
     if (answer.decision === "review") record.review = { status: "open", atMs: nowMs };
-    if (answer.decision === "challenge" && this.deps.contacts) {
-      await Promise.all([
-        store.recordAttempt(record),
-        this.deps.contacts.keep(id, { ...(order.email ? { email: order.email } : {}), ...(order.phone ? { phone: order.phone } : {}) }),
-      ]);
-    } else {
-      await store.recordAttempt(record);
-    }
-    if (metrics) {
-      metrics.observeEvaluation(site.live.name, live!);
-      site.shadow.forEach((s, i) => metrics.observeEvaluation(s.name, shadows[i]!));
-      metrics.observeAssess(site.siteKey, answer.decision, answer.shadow, (performance.now() - startedAt) / 1000);
-    }
-    return answer;
+    return { answer, record, live: live!, shadows };
   }
 
   /** The live ruleset's evaluation first, then each shadow's; without a promise when every rule answered synchronously. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { historyBytes } from "../keys.js";
-import { DecodedValues, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
+import { DecodedValues, encodeIndexValue, indexKeyEncoder, indexValueEncoder } from "./index-codec.js";
 
 const HASH = "q1Nn3Yp0x3J9cK2bX4f8Ag"; // 16 bytes in base64url, as identity/hash.ts makes them
 
@@ -34,16 +34,36 @@ describe("identifier index encoding", () => {
     const decoded = new DecodedValues(2);
     const entries = (["email", "phone", "ip"] as const).map((kind) => {
       const { prefixLength } = historyBytes.range(kind, ids[kind], 0);
-      return decoded.entry(roundTrip(historyBytes.key(kind, ids[kind], 1_000 + prefixLength, "att_1")), value, prefixLength);
+      return decoded.entry(roundTrip(historyBytes.key(kind, ids[kind], 1_000, "att_1")), value, prefixLength);
     });
-    entries.forEach((entry, i) => expect(entry).toEqual({ attemptId: "att_1", siteKey: "pk_a", tsMs: entries[i]!.tsMs, ids }));
-    expect(entries[1]!.ids).toBe(entries[0]!.ids);
-    // Another store's attempt of the same id is its own; a full map starts over.
+    expect(entries[0]).toEqual({ attemptId: "att_1", siteKey: "pk_a", tsMs: 1_000, ids });
+    expect(entries[1]).toBe(entries[0]);
+    expect(entries[2]).toBe(entries[0]);
+    // Another store's attempt of the same id is its own.
     const other = new DecodedValues(2);
     const { prefixLength } = historyBytes.range("ip", "i2", 0);
     const key = roundTrip(historyBytes.key("ip", "i2", 5, "att_1"));
     expect(other.entry(key, encodeIndexValue("pk_b", { ip: "i2" }), prefixLength)).toEqual({ attemptId: "att_1", siteKey: "pk_b", tsMs: 5, ids: { ip: "i2" } });
-    for (const id of ["att_2", "att_3", "att_4"]) decoded.entry(roundTrip(historyBytes.key("ip", "i2", 5, id)), encodeIndexValue("pk_b", { ip: "i2" }), prefixLength);
-    expect(decoded.entry(key, encodeIndexValue("pk_b", { ip: "i2" }), prefixLength).ids).toEqual({ ip: "i2" });
+  });
+
+  it("tells attempts apart by time and id, also when they share a slot", () => {
+    const decoded = new DecodedValues(1);
+    const { prefixLength } = historyBytes.range("ip", "i1", 0);
+    const read = (tsMs: number, id: string, siteKey: string) => decoded.entry(roundTrip(historyBytes.key("ip", "i1", tsMs, id)), encodeIndexValue(siteKey, { ip: "i1" }), prefixLength);
+    expect(read(5, "att_1", "pk_a")).toEqual({ attemptId: "att_1", siteKey: "pk_a", tsMs: 5, ids: { ip: "i1" } });
+    expect(read(5, "att_2", "pk_b")).toEqual({ attemptId: "att_2", siteKey: "pk_b", tsMs: 5, ids: { ip: "i1" } });
+    expect(read(6, "att_2", "pk_c")).toEqual({ attemptId: "att_2", siteKey: "pk_c", tsMs: 6, ids: { ip: "i1" } });
+    expect(read(5, "xatt_2", "pk_d")).toEqual({ attemptId: "xatt_2", siteKey: "pk_d", tsMs: 5, ids: { ip: "i1" } });
+    expect(read(5, "att_1", "pk_e").siteKey).toBe("pk_e");
+  });
+
+  it("decodes a value from the raw bytes lmdb-js hands its decoder, as written by the encoder", () => {
+    const ids = { email: HASH, name: "nämn ✓" };
+    const text = encodeIndexValue("pk_å", ids);
+    const bytes = Buffer.concat([indexValueEncoder.encode(text), Buffer.from("left over from a longer value")]);
+    expect(indexValueEncoder.encode(text)).toEqual(Buffer.from(text, "utf8"));
+    const { prefixLength } = historyBytes.range("email", HASH, 0);
+    const raw = indexValueEncoder.decode(bytes, Buffer.byteLength(text));
+    expect(new DecodedValues().entry(roundTrip(historyBytes.key("email", HASH, 9, "att_1")), raw, prefixLength)).toEqual({ attemptId: "att_1", siteKey: "pk_å", tsMs: 9, ids });
   });
 });

@@ -13,9 +13,40 @@ export const indexKeyEncoder = {
     return start + key.length;
   },
   readKey(source: Buffer, start: number, end: number): string {
-    return source.toString("latin1", start, end);
+    return (source as NodeBuffer).latin1Slice(start, end);
   },
 };
+
+/** Node's Buffer methods under `toString` (which lmdb-js uses too): the same text without its argument checks, once per entry read. */
+type NodeBuffer = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+
+/** An index value as lmdb-js hands it to the decoder: its bytes, valid only until the read moves on. */
+export interface RawIndexValue {
+  bytes: Buffer;
+  size: number;
+}
+
+/**
+ * The index's value encoder. Values are written as UTF-8 text, as the `string` encoding wrote them
+ * (so stores written before read the same), but decoding copies nothing: it hands back the bytes
+ * lmdb-js has just read, in one reused object, and DecodedValues makes text of them only for an
+ * attempt it has not seen. Only a range read that consumes each value before the next uses it.
+ */
+export const indexValueEncoder = {
+  encode(value: string): Buffer {
+    return Buffer.from(value, "utf8");
+  },
+  decode(bytes: Buffer, size: unknown): RawIndexValue {
+    RAW.bytes = bytes;
+    RAW.size = typeof size === "number" ? size : bytes.length;
+    return RAW;
+  },
+};
+
+const RAW: RawIndexValue = { bytes: Buffer.alloc(0), size: 0 };
+
+/** What the index's database takes (text) and gives back (raw bytes). */
+export type IndexValue = string | RawIndexValue;
 
 const KIND_CHARS = new Map<IdentifierKind, string>(IDENTIFIER_KINDS.map((kind, i) => [kind, String.fromCharCode(i)]));
 
@@ -35,28 +66,45 @@ export function encodeIndexValue(siteKey: string, ids: IdentifierHashes): string
 }
 
 /**
- * Decoded index values by attempt id, for one store. An assess reads the same earlier attempts under
+ * Decoded index entries by attempt, for one store. An assess reads the same earlier attempts under
  * several identifiers (a returning buyer's device, e-mail, card and address lead to the same orders),
- * so each value is decoded once and its objects shared by those entries. An attempt's identifiers
- * never change, so an entry stays right until retention removes the attempt (and then it is not read).
- * Bounded: cleared when full. Readers never change the shared objects.
+ * so each attempt's entry is decoded once and the one HistoryEntry shared by all its identifiers'
+ * reads. The key past `kind · hash` (the attempt's time and id, its "tail") names the attempt. The
+ * cache is direct-mapped, a slot per tail's last characters (the id's random part), so a known attempt
+ * (most entries an assess reads are) costs one string comparison: no map look-up, no allocation. An
+ * attempt's identifiers never change, so an entry stays right until retention removes the attempt
+ * (and then it is not read). Readers never change the shared objects.
  */
 export class DecodedValues {
-  private readonly byAttempt = new Map<string, { siteKey: string; ids: IdentifierHashes }>();
+  private readonly tails: string[];
+  private readonly entries: (HistoryEntry | null)[];
+  private readonly mask: number;
 
-  constructor(private readonly limit = 20_000) {}
+  /** `slots`: a power of two. */
+  constructor(slots = 1 << 15) {
+    this.tails = new Array<string>(slots).fill("");
+    this.entries = new Array<HistoryEntry | null>(slots).fill(null);
+    this.mask = slots - 1;
+  }
 
   /** One index entry back as a HistoryEntry; `prefixLength` is the length of the key's `kind · hash`. */
-  entry(key: string, value: string, prefixLength: number): HistoryEntry {
+  entry(key: string, value: IndexValue, prefixLength: number): HistoryEntry {
+    const slot = tailHash(key) & this.mask;
+    const tail = this.tails[slot]!;
+    if (key.length - prefixLength === tail.length && key.endsWith(tail)) return this.entries[slot]!;
     const { tsMs, attemptId } = historyBytes.read(key, prefixLength);
-    let shared = this.byAttempt.get(attemptId);
-    if (shared === undefined) {
-      shared = decodeIndexValue(value);
-      if (this.byAttempt.size >= this.limit) this.byAttempt.clear();
-      this.byAttempt.set(attemptId, shared);
-    }
-    return { attemptId, siteKey: shared.siteKey, tsMs, ids: shared.ids };
+    const { siteKey, ids } = decodeIndexValue(typeof value === "string" ? value : (value.bytes as NodeBuffer).utf8Slice(0, value.size));
+    const entry = { attemptId, siteKey, tsMs, ids };
+    this.tails[slot] = key.slice(prefixLength);
+    this.entries[slot] = entry;
+    return entry;
   }
+}
+
+/** A key's last 4 characters: the random end of an attempt id. */
+function tailHash(key: string): number {
+  const n = key.length;
+  return (key.charCodeAt(n - 1) << 24) ^ (key.charCodeAt(n - 2) << 16) ^ (key.charCodeAt(n - 3) << 8) ^ key.charCodeAt(n - 4);
 }
 
 function decodeIndexValue(value: string): { siteKey: string; ids: IdentifierHashes } {

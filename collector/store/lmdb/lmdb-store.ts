@@ -17,7 +17,7 @@ import type {
 } from "../types.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import { idFloor } from "../../ids.js";
-import { DecodedValues, encodeIndexValue, indexKeyEncoder } from "./index-codec.js";
+import { DecodedValues, encodeIndexValue, indexKeyEncoder, indexValueEncoder, type IndexValue } from "./index-codec.js";
 
 /** What an lmdb-js write returns when the environment is opened with `separateFlushed`. */
 type WritePromise = Promise<boolean> & { flushed?: Promise<void> };
@@ -36,8 +36,8 @@ export class LmdbStore implements Store {
   private readonly attempts: Database<AttemptRecord, Key>;
   private readonly orders: Database<string, Key>;
   private readonly tokenUses: Database<TokenUse, Key>;
-  /** Byte-string keys and string values: see keys.ts `historyBytes` and index-codec.ts. */
-  private readonly index: Database<string, string>;
+  /** Byte-string keys and UTF-8 text values, read back raw: see keys.ts `historyBytes` and index-codec.ts. */
+  private readonly index: Database<IndexValue, string>;
   private readonly labels: Database<LabelRecord, Key>;
   private readonly lists: Database<ListEntry, Key>;
   private readonly contacts: Database<{ sealed: Buffer; expiresAtMs: number }, Key>;
@@ -65,7 +65,7 @@ export class LmdbStore implements Store {
     this.orders = db("orders");
     this.tokenUses = db("token-uses");
     // lmdb-js takes a `keyEncoder` its typings do not declare.
-    this.index = this.root.openDB<string, string>({ name: "identifier-index", keyEncoder: indexKeyEncoder, encoding: "string" } as DatabaseOptions & { name: string });
+    this.index = this.root.openDB<IndexValue, string>({ name: "identifier-index", keyEncoder: indexKeyEncoder, encoder: indexValueEncoder } as DatabaseOptions & { name: string });
     this.labels = db("labels");
     this.lists = db("label-lists");
     this.contacts = db("contacts");
