@@ -61,8 +61,6 @@ export interface ReadOptions {
   onLine?: (line: number) => void;
 }
 
-/** An NDJSON file this large is replayed on two threads (see `replayFile`). */
-export const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 
 /** Turns lines into attempts, in order: the CSV header first, blank lines ignored, bad lines collected (or thrown with `strict`). */
 export class LineReader {

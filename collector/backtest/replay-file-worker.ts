@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { InputLineError } from "./line-error.js";
-import { readHalf, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
+import { inbox, readHalf, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
 import { ReplayLane } from "./replay-lane.js";
 import { rulesetOf, type PortableRuleset } from "./replay-worker.js";
 
@@ -18,18 +18,6 @@ export interface FileHalfData {
 
 /** What the worker sends once its half is read: its summary, its line count, its bad lines (lines from 1 within the half); or, with strict, its first bad line. */
 export type HalfRead = { summary: HalfSummary; lines: number; skipped: { line: number; reason: string }[] } | { failed: { line: number; reason: string } };
-
-/** Messages from a port in the order they came, one at a time. */
-export function inbox(port: { on(event: "message", listener: (message: unknown) => void): unknown }): () => Promise<unknown> {
-  const queued: unknown[] = [];
-  const waiting: ((message: unknown) => void)[] = [];
-  port.on("message", (message: unknown) => {
-    const waiter = waiting.shift();
-    if (waiter) waiter(message);
-    else queued.push(message);
-  });
-  return () => (queued.length > 0 ? Promise.resolve(queued.shift()) : new Promise((resolve) => waiting.push(resolve)));
-}
 
 /** The worker's side of `replayFile`: the second half of the file, read, identified and evaluated here. */
 async function replaySecondHalf(data: FileHalfData, port: NonNullable<typeof parentPort>): Promise<void> {

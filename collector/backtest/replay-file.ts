@@ -2,9 +2,9 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CsvMapping } from "./csv.js";
-import { InputLineError, MIN_BYTES_FOR_WORKER, readAttempts, splitAfterNewline } from "./input.js";
-import { inbox, type FileHalfData, type HalfRead } from "./replay-file-worker.js";
-import { readHalf, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
+import { InputLineError, readAttempts, splitAfterNewline } from "./input.js";
+import type { FileHalfData, HalfRead } from "./replay-file-worker.js";
+import { inbox, readHalf, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
 import { ReplayLane, type LaneResult } from "./replay-lane.js";
 import { portableRuleset } from "./replay-worker.js";
 import { replay, replayResult, replayThreads, type ReplayOptions, type ReplayResult } from "./replay.js";
@@ -30,6 +30,8 @@ export interface FileReplay {
 }
 
 const FILE_WORKER_URL = new URL("./replay-file-worker.js", import.meta.url);
+/** An NDJSON file this large is split between two threads. */
+const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 
 /**
  * `vakt backtest`'s read and replay of one input file. A large NDJSON file on a machine with two or

@@ -107,3 +107,15 @@ export async function readHalf(path: string, range: { start?: number; end?: numb
   }
   return { reader, lines };
 }
+
+/** Messages from a port in the order they came, one at a time. */
+export function inbox(port: { on(event: "message", listener: (message: unknown) => void): unknown }): () => Promise<unknown> {
+  const queued: unknown[] = [];
+  const waiting: ((message: unknown) => void)[] = [];
+  port.on("message", (message: unknown) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(message);
+    else queued.push(message);
+  });
+  return () => (queued.length > 0 ? Promise.resolve(queued.shift()) : new Promise((resolve) => waiting.push(resolve)));
+}
