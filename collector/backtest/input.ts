@@ -109,14 +109,20 @@ export function fileLines(path: string, range: { start?: number; end?: number } 
  * its number and reason, or, with `strict`, thrown (the first in the file). Blank lines are ignored.
  */
 export async function readAttempts(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+  const { attempts, skipped } = await readRange(path, {}, options);
+  return { attempts, skipped };
+}
+
+/** As `readAttempts`, for the lines from byte `start` to byte `end` (see fileLines), numbered from 1 within them; also counts them. */
+export async function readRange(path: string, range: { start?: number; end?: number }, options: ReadOptions): Promise<ReadResult & { lines: number }> {
   const reader = new LineReader(options);
-  let lineNumber = 0;
-  for await (const text of fileLines(path)) {
-    lineNumber += 1;
-    options.onLine?.(lineNumber);
-    reader.read(text, lineNumber);
+  let lines = 0;
+  for await (const text of fileLines(path, range)) {
+    lines += 1;
+    options.onLine?.(lines);
+    reader.read(text, lines);
   }
-  return { attempts: reader.attempts, skipped: reader.skipped };
+  return { attempts: reader.attempts, skipped: reader.skipped, lines };
 }
 
 /** The byte just after the first newline at or after the middle of the file, or undefined if there is none. */

@@ -1,6 +1,7 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { InputLineError } from "./line-error.js";
-import { inbox, readHalf, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
+import { readRange } from "./input.js";
+import { inbox, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
 import { ReplayLane } from "./replay-lane.js";
 import { rulesetOf, type PortableRuleset } from "./replay-worker.js";
 
@@ -24,16 +25,16 @@ async function replaySecondHalf(data: FileHalfData, port: NonNullable<typeof par
   const next = inbox(port);
   let read;
   try {
-    read = await readHalf(data.path, { start: data.start }, data.strict);
+    read = await readRange(data.path, { start: data.start }, { strict: data.strict });
   } catch (err) {
     if (!(err instanceof InputLineError)) throw err;
     port.postMessage({ failed: { line: err.line, reason: err.reason } } satisfies HalfRead);
     return;
   }
   const lane = new ReplayLane(rulesetOf(data.candidate), data.baseline ? rulesetOf(data.baseline) : undefined, data.labelDelayMs);
-  const half = new ReplayHalf(read.reader.attempts, lane);
+  const half = new ReplayHalf(read.attempts, lane);
   const summary = half.summary();
-  port.postMessage({ summary, lines: read.lines, skipped: read.reader.skipped.map(({ line, reason }) => ({ line, reason })) } satisfies HalfRead);
+  port.postMessage({ summary, lines: read.lines, skipped: read.skipped.map(({ line, reason }) => ({ line, reason })) } satisfies HalfRead);
   const first = ((await next()) as { summary: HalfSummary }).summary;
   const order = replayOrder(first.tsMs, summary.tsMs);
   const pairs = half.identify();

@@ -2,9 +2,9 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CsvMapping } from "./csv.js";
-import { InputLineError, readAttempts, splitAfterNewline } from "./input.js";
+import { InputLineError, readAttempts, readRange, splitAfterNewline } from "./input.js";
 import type { FileHalfData, HalfRead } from "./replay-file-worker.js";
-import { inbox, readHalf, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
+import { inbox, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
 import { ReplayLane, type LaneResult } from "./replay-lane.js";
 import { portableRuleset } from "./replay-worker.js";
 import { replay, replayResult, replayThreads, type ReplayOptions, type ReplayResult } from "./replay.js";
@@ -50,7 +50,6 @@ export async function replayFile(path: string, options: FileReplayOptions): Prom
     strict,
     ...(options.csv ? { csv: options.csv } : {}),
     ...(options.onLine ? { onLine: options.onLine } : {}),
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
   const replayThreadCount = options.threads ?? replayThreads(read.attempts.length);
   options.onReplayStart?.();
@@ -83,15 +82,15 @@ async function replayHalves(path: string, split: number, options: FileReplayOpti
   stopped.catch(() => {});
   const fromWorker = <T>() => Promise.race([next() as Promise<T>, stopped]);
   try {
-    const mine = await readHalf(path, { end: split - 1 }, options.strict === true, options.onLine);
+    const mine = await readRange(path, { end: split - 1 }, { strict: options.strict === true, ...(options.onLine ? { onLine: options.onLine } : {}) });
     const theirs = await fromWorker<HalfRead>();
     const offset = mine.lines;
     if ("failed" in theirs) throw new InputLineError(offset + theirs.failed.line, theirs.failed.reason);
-    const skipped = [...mine.reader.skipped, ...theirs.skipped.map(({ line, reason }) => new InputLineError(offset + line, reason))];
+    const skipped = [...mine.skipped, ...theirs.skipped.map(({ line, reason }) => new InputLineError(offset + line, reason))];
 
     const lane = new ReplayLane(candidate.ruleset, baseline?.ruleset, options.labelDelayMs ?? 0);
     options.onReplayStart?.();
-    const half = new ReplayHalf(mine.reader.attempts, lane);
+    const half = new ReplayHalf(mine.attempts, lane);
     const started = performance.now();
     const summary: HalfSummary = half.summary();
     worker.postMessage({ summary });

@@ -1,16 +1,15 @@
 import { IDENTIFIER_KINDS } from "../identity/normalise.js";
-import type { IdentifierHashes, Label } from "../store/types.js";
-import { fileLines, LineReader, type BacktestAttempt } from "./input.js";
+import type { IdentifierHashes } from "../store/types.js";
+import type { BacktestAttempt } from "./input.js";
 import type { ReplayKeys } from "./replay-keys.js";
-import type { ReplayLane } from "./replay-lane.js";
+import { LABEL_CODES, type ReplayLane } from "./replay-lane.js";
 
 const KINDS = IDENTIFIER_KINDS.length;
-const LABEL_CODES: readonly (Label | null)[] = [null, "fraud", "legit"];
 
 /** What the other thread needs of a half to record its attempts: their times and labels, in the half's replay order. */
 export interface HalfSummary {
   tsMs: Float64Array;
-  /** 0 none, 1 fraud, 2 legit */
+  /** Each as its place in LABEL_CODES. */
   labels: Uint8Array;
 }
 
@@ -94,18 +93,6 @@ export function replayOrder(first: Float64Array, second: Float64Array): Uint8Arr
     }
   }
   return order;
-}
-
-/** Reads one half of an NDJSON file (`range` in bytes), lines numbered from 1 within it. */
-export async function readHalf(path: string, range: { start?: number; end?: number }, strict: boolean, onLine?: (line: number) => void): Promise<{ reader: LineReader; lines: number }> {
-  const reader = new LineReader({ strict });
-  let lines = 0;
-  for await (const text of fileLines(path, range)) {
-    lines += 1;
-    onLine?.(lines);
-    reader.read(text, lines);
-  }
-  return { reader, lines };
 }
 
 /** Messages from a port in the order they came, one at a time. */

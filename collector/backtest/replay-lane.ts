@@ -11,6 +11,8 @@ import type { IdentifierHashes, Label } from "../store/types.js";
 import { ReplayStore } from "./replay-store.js";
 
 export const SITE_KEY = "backtest";
+/** A label as a number between threads: its place here. */
+export const LABEL_CODES: readonly (Label | null)[] = [null, "fraud", "legit"];
 /** Backtests look back as far as the data goes; retention does not apply to a replay. */
 const REPLAY_RETENTION_MS = 10 * 365 * 86_400_000;
 const EVALUATE_OPTIONS = { enforceBudgets: false, isTimed: false } as const;

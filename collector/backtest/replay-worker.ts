@@ -6,7 +6,7 @@ import type { Policy } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { Severity } from "../rules/types.js";
 import type { IdentifierHashes, Label } from "../store/types.js";
-import { ReplayLane, type Evaluated } from "./replay-lane.js";
+import { LABEL_CODES, ReplayLane, type Evaluated } from "./replay-lane.js";
 
 /** A validated ruleset as plain data for a worker: each rule by its id, with its parsed parameters. */
 export interface PortableRuleset {
@@ -32,7 +32,6 @@ export interface WorkerChunk {
 const KINDS = IDENTIFIER_KINDS.length;
 /** msgpack records, plain JSON-like values only. */
 const PACK_OPTIONS = { useRecords: true, moreTypes: false, structuredClone: false } as const;
-const LABEL_CODES: readonly (Label | null)[] = [null, "fraud", "legit"];
 
 /** Packs attempts for the worker. msgpack records (each object shape written once) unpack about 2.5 times faster than JSON parses. */
 export class ChunkPacker {
