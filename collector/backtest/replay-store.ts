@@ -112,10 +112,13 @@ export class ReplayStore {
     return Promise.resolve();
   }
 
-  /** Labels a recorded attempt at once, with what `Labeler` would write (a replay's labels are never refused). */
+  /**
+   * Labels a recorded attempt at once, with the list entries `Labeler` would write (a replay's labels
+   * are never refused). A replay labels each attempt once, so no earlier entry of it is on a list to remove.
+   */
   label(attemptId: string, label: Label, atMs: number): void {
-    const { record, identifiers, entries } = labelWrites(attemptId, this.attempts[Number(attemptId)]!.ids, label, atMs);
-    this.writeLabel(record, identifiers, entries);
+    const { entries } = labelWrites(attemptId, this.attempts[Number(attemptId)]!.ids, label, atMs);
+    for (const entry of entries) this.slots[Number(entry.hash)]![entry.list] = entry;
   }
 
   private writeLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): void {
