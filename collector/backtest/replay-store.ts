@@ -3,12 +3,10 @@ import { labelWrites } from "../labels.js";
 import { ReplayKeys } from "./replay-keys.js";
 import type { AttemptRecord, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, LocalReads, Store } from "../store/types.js";
 
-/** What a replay reads back of one identifier: the attempts that used it, oldest first, and its list entries. */
-interface Slot {
-  entries: HistoryEntry[];
-  fraud: ListEntry | undefined;
-  legit: ListEntry | undefined;
-}
+/** One identifier's attempts, oldest first: most identifiers are used once, and keep their one entry without an array. */
+type Entries = HistoryEntry | HistoryEntry[];
+
+const LISTS: readonly Label[] = ["fraud", "legit"];
 
 /**
  * The store of one replay: only what the assess path reads back during a replay (each identifier's
@@ -22,8 +20,13 @@ interface Slot {
  */
 export class ReplayStore {
   readonly hasher = new ReplayKeys();
-  /** By key (see ReplayKeys): the keys of all kinds are one count, so a key names its kind too. */
-  private readonly slots: (Slot | undefined)[] = [];
+  /*
+   * By key (see ReplayKeys): the keys of all kinds are one count, so a key names its kind too. Each
+   * identifier's entries and its place on either list are in arrays of their own, not an object per
+   * identifier: a replay's speed is bound by how much of this fits in the processor's cache.
+   */
+  private readonly entries: (Entries | undefined)[] = [];
+  private readonly lists: Record<Label, (ListEntry | undefined)[]> = { fraud: [], legit: [] };
   private readonly attempts: HistoryEntry[] = [];
 
   /** Records the next attempt (in replay order) and returns its id. */
@@ -31,11 +34,19 @@ export class ReplayStore {
     const attemptId = String(this.attempts.length);
     const entry: HistoryEntry = { attemptId, siteKey, tsMs, ids };
     this.attempts.push(entry);
+    const { entries, lists } = this;
     for (const kind in ids) {
       const key = Number(ids[kind as IdentifierKind]);
-      const slot = this.slots[key];
-      if (slot === undefined) this.slots[key] = { entries: [entry], fraud: undefined, legit: undefined };
-      else slot.entries.push(entry);
+      // Grown a slot at a time, never with a gap: a write far past the end would make V8 keep the array as a dictionary.
+      while (entries.length <= key) {
+        entries.push(undefined);
+        lists.fraud.push(undefined);
+        lists.legit.push(undefined);
+      }
+      const known = entries[key];
+      if (known === undefined) entries[key] = entry;
+      else if (Array.isArray(known)) known.push(entry);
+      else entries[key] = [known, entry];
     }
     return attemptId;
   }
@@ -44,7 +55,7 @@ export class ReplayStore {
   readonly local: LocalReads = {
     history: (kind, hash, sinceMs, limit) => this.readHistory(kind, hash, sinceMs, limit),
     historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
-    listed: (list, kind, hash) => this.slot(kind, hash)?.[list],
+    listed: (list, _kind, hash) => this.lists[list][Number(hash)],
   };
 
   history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
@@ -57,17 +68,14 @@ export class ReplayStore {
 
   listLookup(list: Label, refs: IdentifierRef[]): Promise<(ListEntry | undefined)[]> {
     const found: (ListEntry | undefined)[] = new Array(refs.length);
-    for (let i = 0; i < refs.length; i++) found[i] = this.slot(refs[i]!.kind, refs[i]!.hash)?.[list];
+    for (let i = 0; i < refs.length; i++) found[i] = this.lists[list][Number(refs[i]!.hash)];
     return Promise.resolve(found);
   }
 
-  private slot(_kind: IdentifierKind, hash: string): Slot | undefined {
-    return this.slots[Number(hash)];
-  }
-
-  private readHistory(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
-    const list = this.slot(kind, hash)?.entries;
+  private readHistory(_kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
+    const list = this.entries[Number(hash)];
     if (list === undefined) return [];
+    if (!Array.isArray(list)) return list.tsMs >= sinceMs && limit > 0 ? [list] : [];
     // Newest first, stopping at the window's edge: a long history's older entries are not touched.
     const out: HistoryEntry[] = [];
     for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
@@ -79,9 +87,10 @@ export class ReplayStore {
   }
 
   /** As the Store contract: the longer of the window's read (up to `limit`) and the newest `newest` entries since `sinceMs`, in one pass. */
-  private readHistoryReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[] {
-    const list = this.slot(kind, hash)?.entries;
+  private readHistoryReaching(_kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[] {
+    const list = this.entries[Number(hash)];
     if (list === undefined) return [];
+    if (!Array.isArray(list)) return (limit > 0 && list.tsMs >= windowSinceMs) || (newest > 0 && list.tsMs >= sinceMs) ? [list] : [];
     // Both reads are newest-first prefixes of the list (times only fall going back): go on while either would.
     const out: HistoryEntry[] = [];
     for (let i = list.length - 1; i >= 0; i--) {
@@ -94,7 +103,7 @@ export class ReplayStore {
   }
 
   /** The fraud list as it stands when read: `gather` looks up an attempt's identifiers and their hops without a promise each. */
-  private readonly view: Promise<GraylistView> = Promise.resolve({ lookup: ({ kind, hash }) => this.slot(kind, hash)?.fraud });
+  private readonly view: Promise<GraylistView> = Promise.resolve({ lookup: ({ hash }) => this.lists.fraud[Number(hash)] });
 
   graylistView(): Promise<GraylistView> {
     return this.view;
@@ -118,20 +127,15 @@ export class ReplayStore {
    */
   label(attemptId: string, label: Label, atMs: number): void {
     const { entries } = labelWrites(attemptId, this.attempts[Number(attemptId)]!.ids, label, atMs);
-    for (const entry of entries) this.slots[Number(entry.hash)]![entry.list] = entry;
+    for (const entry of entries) this.lists[entry.list][Number(entry.hash)] = entry;
   }
 
   private writeLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): void {
-    for (const { kind, hash } of identifiers) {
-      const slot = this.slot(kind, hash);
-      if (slot?.fraud?.attemptId === label.attemptId) slot.fraud = undefined;
-      if (slot?.legit?.attemptId === label.attemptId) slot.legit = undefined;
+    for (const { hash } of identifiers) {
+      const key = Number(hash);
+      for (const list of LISTS) if (this.lists[list][key]?.attemptId === label.attemptId) this.lists[list][key] = undefined;
     }
-    for (const entry of entries) {
-      const slot = this.slot(entry.kind, entry.hash);
-      // Every labelled identifier belongs to a recorded attempt, so its slot exists.
-      if (slot !== undefined) slot[entry.list] = entry;
-    }
+    for (const entry of entries) this.lists[entry.list][Number(entry.hash)] = entry;
   }
 
   /** A replay keeps no review state, so there is nothing to update. */
