@@ -125,13 +125,13 @@ export async function readRange(path: string, range: { start?: number; end?: num
   return { attempts: reader.attempts, skipped: reader.skipped, lines };
 }
 
-/** The byte just after the first newline at or after the middle of the file, or undefined if there is none. */
-export function splitAfterNewline(path: string): number | undefined {
+/** The byte just after the first newline at or after `fraction` of the file (a half: 0.5), or undefined if there is none before its end. */
+export function splitAfterNewline(path: string, fraction: number): number | undefined {
   const size = statSync(path).size;
   const fd = openSync(path, "r");
   try {
     const buffer = Buffer.alloc(64 * 1024);
-    for (let position = Math.floor(size / 2); position < size; position += buffer.length) {
+    for (let position = Math.floor(size * fraction); position < size; position += buffer.length) {
       const bytes = readSync(fd, buffer, 0, buffer.length, position);
       const at = buffer.subarray(0, bytes).indexOf(10);
       if (at >= 0) return position + at + 1 < size ? position + at + 1 : undefined;

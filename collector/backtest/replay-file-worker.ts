@@ -7,8 +7,9 @@ import { rulesetOf, type PortableRuleset } from "./replay-worker.js";
 
 export interface FileHalfData {
   path: string;
-  /** The second half's first byte (a line's start). */
+  /** The worker's part of the file: from byte `start` (a line's start) to byte `end` (inclusive, a newline). */
   start: number;
+  end: number;
   strict: boolean;
   candidate: PortableRuleset;
   baseline?: PortableRuleset;
@@ -17,26 +18,34 @@ export interface FileHalfData {
   progress: Int32Array;
 }
 
-/** What the worker sends once its half is read: its summary, its line count, its bad lines (lines from 1 within the half); or, with strict, its first bad line. */
-export type HalfRead = { summary: HalfSummary; lines: number; skipped: { line: number; reason: string }[] } | { failed: { line: number; reason: string } };
+/** What the worker sends once its part is read: its line count and bad lines (lines from 1 within the part); or, with strict, its first bad line. */
+export type HalfRead = { lines: number; skipped: { line: number; reason: string }[] } | { failed: { line: number; reason: string } };
 
-/** The worker's side of `replayFile`: the second half of the file, read, identified and evaluated here. */
-async function replaySecondHalf(data: FileHalfData, port: NonNullable<typeof parentPort>): Promise<void> {
+/** The lines of the file before the worker's part, sent by the main thread once it has read them: the worker's lines in the file are its own plus these. */
+export interface LinesBefore {
+  linesBefore: number;
+}
+
+/** The worker's side of `replayFile`: the middle of the file, read, identified and evaluated here. */
+async function replayMiddle(data: FileHalfData, port: NonNullable<typeof parentPort>): Promise<void> {
   const next = inbox(port);
   let read;
   try {
-    read = await readRange(data.path, { start: data.start }, { strict: data.strict });
+    read = await readRange(data.path, { start: data.start, end: data.end }, { strict: data.strict });
   } catch (err) {
     if (!(err instanceof InputLineError)) throw err;
     port.postMessage({ failed: { line: err.line, reason: err.reason } } satisfies HalfRead);
     return;
   }
+  port.postMessage({ lines: read.lines, skipped: read.skipped.map(({ line, reason }) => ({ line, reason })) } satisfies HalfRead);
+  const { linesBefore } = (await next()) as LinesBefore;
+  for (const attempt of read.attempts) attempt.line += linesBefore;
   const lane = new ReplayLane(rulesetOf(data.candidate), data.baseline ? rulesetOf(data.baseline) : undefined, data.labelDelayMs);
   const half = new ReplayHalf(read.attempts, lane);
   const summary = half.summary();
-  port.postMessage({ summary, lines: read.lines, skipped: read.skipped.map(({ line, reason }) => ({ line, reason })) } satisfies HalfRead);
+  port.postMessage({ summary });
   const first = ((await next()) as { summary: HalfSummary }).summary;
-  const order = replayOrder(first.tsMs, summary.tsMs);
+  const order = replayOrder(first, summary);
   const pairs = half.identify();
   port.postMessage({ pairs }, [pairs.buffer]);
   const theirPairs = ((await next()) as { pairs: Int32Array }).pairs;
@@ -46,7 +55,7 @@ async function replaySecondHalf(data: FileHalfData, port: NonNullable<typeof par
 
 if (!isMainThread && parentPort && workerData?.replayFileHalf) {
   const port = parentPort;
-  replaySecondHalf(workerData.replayFileHalf as FileHalfData, port).catch((err: unknown) => {
+  replayMiddle(workerData.replayFileHalf as FileHalfData, port).catch((err: unknown) => {
     // Thrown outside the promise, it ends the worker with an "error" event the main thread awaits.
     setImmediate(() => {
       throw err;

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CsvMapping } from "./csv.js";
 import { InputLineError, readAttempts, readRange, splitAfterNewline } from "./input.js";
-import type { FileHalfData, HalfRead } from "./replay-file-worker.js";
+import type { FileHalfData, HalfRead, LinesBefore } from "./replay-file-worker.js";
 import { inbox, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
 import { ReplayLane, type LaneResult } from "./replay-lane.js";
 import { portableRuleset } from "./replay-worker.js";
@@ -35,8 +35,8 @@ const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 
 /**
  * `vakt backtest`'s read and replay of one input file. A large NDJSON file on a machine with two or
- * more cores is replayed by two threads that each read, identify and evaluate one half of the file
- * and record the other half's attempts from their times, labels and identifier hashes: no order
+ * more cores is replayed by two threads that each read, identify and evaluate half of the file (one
+ * its first and last quarters, the other its middle) and record the other half's attempts from their times, labels and identifier hashes: no order
  * crosses between them, and copying orders to a second thread cost about as much as evaluating them.
  * The result is the one-thread replay's, byte for byte (see `replay`). Anything else is read, then
  * replayed by `replay`.
@@ -44,8 +44,8 @@ const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 export async function replayFile(path: string, options: FileReplayOptions): Promise<FileReplay> {
   const strict = options.strict === true;
   const threads = options.threads ?? (availableParallelism() >= 2 && statSync(path).size >= MIN_BYTES_FOR_WORKER && existsSync(FILE_WORKER_URL) ? 2 : 1);
-  const split = threads === 2 && !options.csv ? splitAfterNewline(path) : undefined;
-  if (split !== undefined) return replayHalves(path, split, options);
+  const middle = threads === 2 && !options.csv ? middleOf(path) : undefined;
+  if (middle !== undefined) return replayHalves(path, middle, options);
   const read = await readAttempts(path, {
     strict,
     ...(options.csv ? { csv: options.csv } : {}),
@@ -58,16 +58,31 @@ export async function replayFile(path: string, options: FileReplayOptions): Prom
 }
 
 /**
- * The first half of the file (to byte `split`) on this thread, the second in a worker. A bad line with
- * `strict` is thrown as a one-thread read would: the first half's first, else the second's.
+ * The file's middle half (a quarter of it to three quarters, at line starts) for the worker: each
+ * thread then has an early part of the input and a late one. An attempt late in the input is matched
+ * against a longer history and costs more to evaluate, so halves cut in the middle left the thread
+ * with the second half working about a tenth longer than the other. Undefined for a file too short to cut.
  */
-async function replayHalves(path: string, split: number, options: FileReplayOptions): Promise<FileReplay> {
+function middleOf(path: string): { start: number; end: number } | undefined {
+  const start = splitAfterNewline(path, 0.25);
+  const end = splitAfterNewline(path, 0.75);
+  return start !== undefined && end !== undefined && start < end ? { start, end } : undefined;
+}
+
+/**
+ * The first and last quarters of the file on this thread, the middle half (`middle`, from a line's
+ * start to the next part's) in a worker. A bad line with `strict` is thrown as a one-thread read
+ * would: the first part's first, else the middle's, else the last part's.
+ */
+async function replayHalves(path: string, middle: { start: number; end: number }, options: FileReplayOptions): Promise<FileReplay> {
   const { candidate, baseline } = options;
+  const strict = options.strict === true;
   const progress = new Int32Array(new SharedArrayBuffer(4));
   const data: FileHalfData = {
     path,
-    start: split,
-    strict: options.strict === true,
+    start: middle.start,
+    end: middle.end - 1,
+    strict,
     candidate: portableRuleset(candidate.ruleset),
     ...(baseline ? { baseline: portableRuleset(baseline.ruleset) } : {}),
     labelDelayMs: options.labelDelayMs ?? 0,
@@ -82,28 +97,43 @@ async function replayHalves(path: string, split: number, options: FileReplayOpti
   stopped.catch(() => {});
   const fromWorker = <T>() => Promise.race([next() as Promise<T>, stopped]);
   try {
-    const mine = await readRange(path, { end: split - 1 }, { strict: options.strict === true, ...(options.onLine ? { onLine: options.onLine } : {}) });
+    const onLine = options.onLine;
+    const first = await readRange(path, { end: middle.start - 1 }, { strict, ...(onLine ? { onLine } : {}) });
+    worker.postMessage({ linesBefore: first.lines } satisfies LinesBefore);
+    let last: Awaited<ReturnType<typeof readRange>> | undefined;
+    let lastFailure: InputLineError | undefined;
+    try {
+      last = await readRange(path, { start: middle.end }, { strict, ...(onLine ? { onLine: (line) => onLine(first.lines + line) } : {}) });
+    } catch (err) {
+      if (!(err instanceof InputLineError)) throw err;
+      lastFailure = err;
+    }
     const theirs = await fromWorker<HalfRead>();
-    const offset = mine.lines;
-    if ("failed" in theirs) throw new InputLineError(offset + theirs.failed.line, theirs.failed.reason);
-    const skipped = [...mine.skipped, ...theirs.skipped.map(({ line, reason }) => new InputLineError(offset + line, reason))];
+    if ("failed" in theirs) throw new InputLineError(first.lines + theirs.failed.line, theirs.failed.reason);
+    const linesBeforeLast = first.lines + theirs.lines;
+    if (lastFailure !== undefined) throw new InputLineError(linesBeforeLast + lastFailure.line, lastFailure.reason);
+    for (const attempt of last!.attempts) attempt.line += linesBeforeLast;
+    const skipped = [
+      ...first.skipped,
+      ...theirs.skipped.map(({ line, reason }) => new InputLineError(first.lines + line, reason)),
+      ...last!.skipped.map(({ line, reason }) => new InputLineError(linesBeforeLast + line, reason)),
+    ];
 
     const lane = new ReplayLane(candidate.ruleset, baseline?.ruleset, options.labelDelayMs ?? 0);
     options.onReplayStart?.();
-    const half = new ReplayHalf(mine.attempts, lane);
+    const half = new ReplayHalf([...first.attempts, ...last!.attempts], lane);
     const started = performance.now();
     const summary: HalfSummary = half.summary();
     worker.postMessage({ summary });
-    const order = replayOrder(summary.tsMs, theirs.summary.tsMs);
+    const theirSummary = (await fromWorker<{ summary: HalfSummary }>()).summary;
+    const order = replayOrder(summary, theirSummary);
     const pairs = half.identify();
     worker.postMessage({ pairs }, [pairs.buffer]);
     const theirPairs = (await fromWorker<{ pairs: Int32Array }>()).pairs;
     const total = order.length;
     const { onProgress } = options;
-    await half.replay(order, 0, theirs.summary, theirPairs, (positions) => onProgress?.(Math.min(positions, Atomics.load(progress, 0)), total));
+    await half.replay(order, 0, theirSummary, theirPairs, (positions) => onProgress?.(Math.min(positions, Atomics.load(progress, 0)), total));
     const second = (await fromWorker<{ result: LaneResult }>()).result;
-    // The worker numbered its lines from 1 within its half.
-    for (const change of second.changes) change.line += offset;
     const result = replayResult([lane.result(), second], options, total, performance.now() - started);
     onProgress?.(total, total);
     return { result, attempts: total, skipped, threads: 2 };

@@ -6,9 +6,11 @@ import { LABEL_CODES, type ReplayLane } from "./replay-lane.js";
 
 const KINDS = IDENTIFIER_KINDS.length;
 
-/** What the other thread needs of a half to record its attempts: their times and labels, in the half's replay order. */
+/** What the other thread needs of a half to record its attempts: their times, lines and labels, in the half's replay order. */
 export interface HalfSummary {
   tsMs: Float64Array;
+  /** Lines in the file: between equal times, the earlier line is replayed first. */
+  lines: Int32Array;
   /** Each as its place in LABEL_CODES. */
   labels: Uint8Array;
 }
@@ -16,7 +18,7 @@ export interface HalfSummary {
 /**
  * One thread's half of an NDJSON input in a two-thread file replay (see `replayFile`): it reads and
  * evaluates its own attempts and records the other half's from their times, labels and identifier
- * hashes, so no order crosses between the threads.
+ * hashes, so no order crosses between the threads. Its attempts carry their lines in the whole file.
  */
 export class ReplayHalf {
   private ids: IdentifierHashes[] = [];
@@ -29,7 +31,11 @@ export class ReplayHalf {
   }
 
   summary(): HalfSummary {
-    return { tsMs: Float64Array.from(this.attempts, (a) => a.tsMs), labels: Uint8Array.from(this.attempts, (a) => LABEL_CODES.indexOf(a.label)) };
+    return {
+      tsMs: Float64Array.from(this.attempts, (a) => a.tsMs),
+      lines: Int32Array.from(this.attempts, (a) => a.line),
+      labels: Uint8Array.from(this.attempts, (a) => LABEL_CODES.indexOf(a.label)),
+    };
   }
 
   /** Identifies this half's attempts; returns their identifiers' hashes for the other thread (KINDS pairs per attempt, 0, 0 for none). */
@@ -76,15 +82,16 @@ export class ReplayHalf {
 }
 
 /**
- * The replay order of two halves' attempts, each in its own replay order: per position, 0 for the
- * first half's next attempt, 1 for the second's. Equal times go to the first half, whose lines come first.
+ * The replay order of two halves' attempts, each in its own replay order (time, then line): per
+ * position, 0 for the first half's next attempt, 1 for the second's.
  */
-export function replayOrder(first: Float64Array, second: Float64Array): Uint8Array {
-  const order = new Uint8Array(first.length + second.length);
+export function replayOrder(first: HalfSummary, second: HalfSummary): Uint8Array {
+  const order = new Uint8Array(first.tsMs.length + second.tsMs.length);
+  const isFirstNext = (i: number, j: number) => first.tsMs[i]! < second.tsMs[j]! || (first.tsMs[i] === second.tsMs[j] && first.lines[i]! < second.lines[j]!);
   let i = 0;
   let j = 0;
   for (let p = 0; p < order.length; p++) {
-    if (j >= second.length || (i < first.length && first[i]! <= second[j]!)) {
+    if (j >= second.tsMs.length || (i < first.tsMs.length && isFirstNext(i, j))) {
       order[p] = 0;
       i++;
     } else {

@@ -47,8 +47,9 @@ describe("backtest replay on two threads", () => {
     for (const { attempt } of generateAttempts({ seed: 4, orders: 3_000, days: 3 })) lines.push(JSON.stringify(attempt));
     // Out of time order across the halves: the last 500 attempts first, so both halves hold attempts from the end of the replay.
     lines.unshift(...lines.splice(-500));
-    // Bad and blank lines in both halves, and a CRLF line ending.
+    // Bad and blank lines in each part (the first and last quarters on one thread, the middle on the other), and a CRLF line ending.
     lines.splice(200, 0, "{ not json", "");
+    lines.splice(1_500, 0, "[1]");
     lines.splice(2_400, 0, JSON.stringify({ ts: "yesterday", order: { id: "x" } }), "   ");
     lines[1_700] += "\r";
     const path = join(dir, "split.ndjson");
@@ -63,7 +64,7 @@ describe("backtest replay on two threads", () => {
     expect(two.attempts).toBe(3_000);
     expect(one.attempts).toBe(3_000);
     expect(two.skipped.map((e: Error) => e.message)).toEqual(one.skipped.map((e: Error) => e.message));
-    expect(one.skipped.map((e: { line: number }) => e.line)).toEqual([201, 2_401]);
+    expect(one.skipped.map((e: { line: number }) => e.line)).toEqual([201, 1_501, 2_401]);
     expect(one.result.changed).toBeGreaterThan(0);
     // Changes name their lines in the file, from both halves.
     const changedLines = one.result.changes.map((c: { line: number }) => c.line);
@@ -71,11 +72,14 @@ describe("backtest replay on two threads", () => {
     expect(changedLines.some((line: number) => line < 1_500)).toBe(true);
     expect(progress.at(-1)).toBe(3_000);
 
+    // With strict, the file's first bad line is the one thrown, in whichever part it is, as a one-thread read would.
     await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 201: not valid JSON/);
     lines.splice(200, 2);
     writeFileSync(path, lines.join("\n"));
-    await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 2399: /);
-    // A bad line in each half: the first half's is the one thrown, as a one-thread read would.
+    await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 1499: /);
+    lines.splice(1_498, 1);
+    writeFileSync(path, lines.join("\n"));
+    await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 2398: /);
     lines.splice(10, 0, "[]");
     writeFileSync(path, lines.join("\n"));
     await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 11: /);
