@@ -33,12 +33,12 @@ export const phone_country: RuleDefinition<Params> = {
   evaluate(ctx, p) {
     const phone = ctx.order.phone?.trim();
     const shipTo = ctx.order.shipping?.country;
-    if (!phone || shipTo === undefined || !isSupportedCountry(shipTo as CountryCode, metadata)) return { severity: "none" };
+    const home = shipTo === undefined ? undefined : callingCodeOf(shipTo);
+    if (!phone || home === undefined) return { severity: "none" };
     const country = shipTo as CountryCode;
     const parsed = readPhoneFacts(phone, country);
     if (parsed === undefined) return { severity: p.invalid, detail: `the phone number cannot be read as a number in the shipping country ${country}` };
     // Compared by calling code, so that countries sharing one (US and CA, GB and JE) count as one.
-    const home = getCountryCallingCode(country, metadata);
     const code = parsed.countryCallingCode;
     if (!parsed.isValid) {
       const where = code === home ? `in the shipping country ${country}` : `for its country code +${code}`;
@@ -53,3 +53,14 @@ export const phone_country: RuleDefinition<Params> = {
     return { severity: p.otherCountry, detail: `the phone number is from ${from}; the order ships to ${country} (+${home})` };
   },
 };
+
+/** Each shipping country's calling code (undefined: not a country the metadata knows), looked up once: the library builds a metadata object per look-up. */
+const callingCodes = new Map<string, string | undefined>();
+
+function callingCodeOf(country: string): string | undefined {
+  if (callingCodes.has(country)) return callingCodes.get(country);
+  const code = isSupportedCountry(country as CountryCode, metadata) ? getCountryCallingCode(country as CountryCode, metadata) : undefined;
+  // Shipping countries come from orders: only the metadata's countries (about 250) are kept.
+  if (code !== undefined) callingCodes.set(country, code);
+  return code;
+}
