@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { InputLineError } from "./line-error.js";
 import { readRange } from "./input.js";
-import { inbox, ReplayHalf, replayOrder, type HalfSummary } from "./replay-half.js";
+import { inbox, ReplayHalf } from "./replay-half.js";
 import { ReplayLane } from "./replay-lane.js";
 import { rulesetOf, type PortableRuleset } from "./replay-worker.js";
 
@@ -41,15 +41,8 @@ async function replayMiddle(data: FileHalfData, port: NonNullable<typeof parentP
   const { linesBefore } = (await next()) as LinesBefore;
   for (const attempt of read.attempts) attempt.line += linesBefore;
   const lane = new ReplayLane(rulesetOf(data.candidate), data.baseline ? rulesetOf(data.baseline) : undefined, data.labelDelayMs);
-  const half = new ReplayHalf(read.attempts, lane);
-  const summary = half.summary();
-  port.postMessage({ summary });
-  const first = ((await next()) as { summary: HalfSummary }).summary;
-  const order = replayOrder(first, summary);
-  const pairs = half.identify();
-  port.postMessage({ pairs }, [pairs.buffer]);
-  const theirPairs = ((await next()) as { pairs: Int32Array }).pairs;
-  await half.replay(order, 1, first, theirPairs, (positions) => Atomics.store(data.progress, 0, positions));
+  const link = { send: (message: unknown, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer), receive: <T>() => next() as Promise<T> };
+  await new ReplayHalf(read.attempts, lane).replayWith(link, 1, (positions) => Atomics.store(data.progress, 0, positions));
   port.postMessage({ result: lane.result() });
 }
 

@@ -6,6 +6,12 @@ import { LABEL_CODES, type ReplayLane } from "./replay-lane.js";
 
 const KINDS = IDENTIFIER_KINDS.length;
 
+/** The other thread of a two-thread replay, as one half sees it: messages to it, and its messages in the order they came. */
+export interface HalfLink {
+  send(message: unknown, transfer?: ArrayBuffer[]): void;
+  receive<T>(): Promise<T>;
+}
+
 /** What the other thread needs of a half to record its attempts: their times, lines and labels, in the half's replay order. */
 export interface HalfSummary {
   tsMs: Float64Array;
@@ -30,7 +36,7 @@ export class ReplayHalf {
     attempts.sort((a, b) => a.tsMs - b.tsMs || a.line - b.line);
   }
 
-  summary(): HalfSummary {
+  private summary(): HalfSummary {
     return {
       tsMs: Float64Array.from(this.attempts, (a) => a.tsMs),
       lines: Int32Array.from(this.attempts, (a) => a.line),
@@ -39,7 +45,7 @@ export class ReplayHalf {
   }
 
   /** Identifies this half's attempts; returns their identifiers' hashes for the other thread (KINDS pairs per attempt, 0, 0 for none). */
-  identify(): Int32Array<ArrayBuffer> {
+  private identify(): Int32Array<ArrayBuffer> {
     const keys = this.lane.store.hasher as ReplayKeys;
     const pairs = new Int32Array(this.attempts.length * KINDS * 2);
     this.ids = this.attempts.map((attempt, i) => {
@@ -54,10 +60,28 @@ export class ReplayHalf {
   }
 
   /**
+   * This thread's part of the replay once both halves are read: trades summaries and identifier hashes
+   * with the other thread (`link`), then replays both halves in their merged order. `side` 0 is the
+   * thread that holds the file's first line. `done` counts the positions gone through, of `total`.
+   * Resolves to the number of attempts replayed.
+   */
+  async replayWith(link: HalfLink, side: 0 | 1, done: (positions: number, total: number) => void): Promise<number> {
+    const summary = this.summary();
+    link.send({ summary });
+    const theirs = (await link.receive<{ summary: HalfSummary }>()).summary;
+    const order = side === 0 ? replayOrder(summary, theirs) : replayOrder(theirs, summary);
+    const pairs = this.identify();
+    link.send({ pairs }, [pairs.buffer]);
+    const theirPairs = (await link.receive<{ pairs: Int32Array }>()).pairs;
+    await this.replay(order, side, theirs, theirPairs, (positions) => done(positions, order.length));
+    return order.length;
+  }
+
+  /**
    * Replays every attempt of both halves in replay order (`order[p]` is `side` for this half's), evaluating
    * this half's. `done` counts the positions gone through.
    */
-  async replay(order: Uint8Array, side: 0 | 1, other: HalfSummary, otherPairs: Int32Array, done: (positions: number) => void): Promise<void> {
+  private async replay(order: Uint8Array, side: 0 | 1, other: HalfSummary, otherPairs: Int32Array, done: (positions: number) => void): Promise<void> {
     const keys = this.lane.store.hasher as ReplayKeys;
     let mine = 0;
     let theirs = 0;
