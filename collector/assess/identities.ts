@@ -10,15 +10,18 @@ export interface AttemptIdentity {
   deviceId?: string;
 }
 
-/** Normalises each identifier of an attempt and hashes it; absent or unusable ones are left out. */
-export function identifierHashes(hasher: IdentifierHasher, attempt: AttemptIdentity): IdentifierHashes {
+/**
+ * Normalises each identifier of an attempt and hashes it; absent or unusable ones are left out. The
+ * hashes are set on `into` (a new empty object by default).
+ */
+export function identifierHashes(hasher: IdentifierHasher, attempt: AttemptIdentity, into: IdentifierHashes = {}): IdentifierHashes {
   const { order } = attempt;
   const customerId = order.customer?.id;
   const name = order.shipping?.name || order.customer?.name || order.billing?.name;
   const ip = attempt.ip === undefined ? undefined : normaliseIp(attempt.ip);
   // Each kind in IDENTIFIER_KINDS order (the order the hashes are stored and followed in), with no
   // record of values or entries array in between: a backtest identifies every attempt it replays.
-  const hashes: IdentifierHashes = {};
+  const hashes = into;
   const put = (kind: IdentifierKind, value: string | undefined) => {
     if (value) hashes[kind] = hasher.hash(kind, value);
   };

@@ -2,7 +2,7 @@ import { IDENTIFIER_KINDS } from "../identity/normalise.js";
 import type { IdentifierHashes } from "../store/types.js";
 import type { BacktestAttempt } from "./input.js";
 import type { ReplayKeys } from "./replay-keys.js";
-import { LABEL_CODES, type ReplayLane } from "./replay-lane.js";
+import { LABEL_CODES, ReplayIdentifiers, type ReplayLane } from "./replay-lane.js";
 
 const KINDS = IDENTIFIER_KINDS.length;
 
@@ -91,7 +91,7 @@ export class ReplayHalf {
         const attempt = this.attempts[mine]!;
         pending = this.lane.next(p, attempt.tsMs, this.ids[mine++]!, attempt.label, attempt);
       } else {
-        const ids: IdentifierHashes = {};
+        const ids: IdentifierHashes = new ReplayIdentifiers();
         for (let kind = 0; kind < KINDS; kind++) {
           const at = (theirs * KINDS + kind) * 2;
           if (otherPairs[at + 1] !== 0) ids[IDENTIFIER_KINDS[kind]!] = keys.keyOfPair(otherPairs[at]!, otherPairs[at + 1]!);

@@ -6,7 +6,7 @@ import type { Policy } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
 import type { Severity } from "../rules/types.js";
 import type { IdentifierHashes, Label } from "../store/types.js";
-import { LABEL_CODES, ReplayLane, type Evaluated } from "./replay-lane.js";
+import { LABEL_CODES, ReplayIdentifiers, ReplayLane, type Evaluated } from "./replay-lane.js";
 
 /** A validated ruleset as plain data for a worker: each rule by its id, with its parsed parameters. */
 export interface PortableRuleset {
@@ -69,7 +69,7 @@ class ChunkUnpacker {
   }
 
   ids(chunk: WorkerChunk, k: number): IdentifierHashes {
-    const ids: IdentifierHashes = {};
+    const ids: IdentifierHashes = new ReplayIdentifiers();
     for (let kind = 0; kind < KINDS; kind++) {
       const key = chunk.keys[k * KINDS + kind]!;
       if (key >= 0) ids[IDENTIFIER_KINDS[kind]!] = this.keyText[key] ??= String(key);
