@@ -1,6 +1,6 @@
 import { HttpError } from "./errors.js";
 import type { IdentifierKind } from "./identity/normalise.js";
-import type { AttemptRecord, IdentifierHashes, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "./store/types.js";
+import type { AttemptRecord, IdentifierHashes, IdentifierKey, IdentifierRef, Label, LabelRecord, ListEntry, Store } from "./store/types.js";
 
 /** A `legit` label vouches for the customer, not for the device or address they happened to use. */
 const TRUSTED_KINDS: ReadonlySet<IdentifierKind> = new Set(["customer", "email"]);
@@ -36,17 +36,17 @@ export class Labeler {
 }
 
 /** What labelling an attempt writes: the label, the attempt's identifiers (whose earlier entries from it are removed) and the new list entries. */
-export function labelWrites(
+export function labelWrites<K extends IdentifierKey>(
   attemptId: string,
-  ids: IdentifierHashes,
+  ids: IdentifierHashes<K>,
   label: Label,
   atMs: number,
   reason?: string,
-): { record: LabelRecord; identifiers: IdentifierRef[]; entries: ListEntry[] } {
+): { record: LabelRecord; identifiers: IdentifierRef<K>[]; entries: ListEntry<K>[] } {
   const record: LabelRecord = { attemptId, label, atMs };
   if (reason !== undefined) record.reason = reason;
-  const identifiers: IdentifierRef[] = [];
-  const entries: ListEntry[] = [];
+  const identifiers: IdentifierRef<K>[] = [];
+  const entries: ListEntry<K>[] = [];
   for (const kind in ids) {
     const hash = ids[kind as IdentifierKind]!;
     identifiers.push({ kind: kind as IdentifierKind, hash });

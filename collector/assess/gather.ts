@@ -1,6 +1,6 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
 import type { GraylistHop, HistoryReads } from "../rules/types.js";
-import type { GraylistEntry, GraylistView, HistoryEntry, IdentifierHashes, IdentifierRef, LinkedAttempt, ListEntry, LocalReads, Store } from "../store/types.js";
+import type { GraylistEntry, GraylistView, HistoryEntry, IdentifierHashes, IdentifierKey, IdentifierRef, LinkedAttempt, ListEntry, LocalReads, Store } from "../store/types.js";
 
 /** Earlier attempts read per identifier: enough for any window the rules use and for a device's history. */
 const HISTORY_LIMIT = 1000;
@@ -55,9 +55,10 @@ function kindSince(reach: HistoryReach, kind: IdentifierKind): number {
  */
 const LINK_COUNT = MAX_LINKS + 1;
 
-export interface Gathered {
-  history: Partial<Record<IdentifierKind, HistoryEntry[]>>;
-  graylist: Partial<Record<IdentifierKind, GraylistEntry>>;
+/** What was gathered for an attempt, with identifiers as the store's keys (`K`: a live store's are text). */
+export interface Gathered<K extends IdentifierKey = string> {
+  history: Partial<Record<IdentifierKind, HistoryEntry<K>[]>>;
+  graylist: Partial<Record<IdentifierKind, GraylistEntry<K>>>;
   graylistHops: Partial<Record<IdentifierKind, GraylistHop>>;
   isTrusted: boolean;
   links: LinkedAttempt[];
@@ -205,19 +206,19 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
  * `gather` for a store whose reads are local: the same reads with the same answers, each made at once
  * (no promise per read, no round to assemble). A history read short is read in one pass (historyReaching).
  */
-export function gatherLocal(local: LocalReads, ids: IdentifierHashes, reach: HistoryReach): Gathered {
+export function gatherLocal<K extends IdentifierKey>(local: LocalReads<K>, ids: IdentifierHashes<K>, reach: HistoryReach): Gathered<K> {
   const { sinceMs } = reach;
   const present: IdentifierKind[] = [];
-  const history: Gathered["history"] = {};
-  const graylist: Gathered["graylist"] = {};
+  const history: Gathered<K>["history"] = {};
+  const graylist: Gathered<K>["graylist"] = {};
   let isTrusted = false;
-  let cut: IdentifierRef[] | undefined;
+  let cut: IdentifierRef<K>[] | undefined;
   for (const kind of IDENTIFIER_KINDS) {
     const hash = ids[kind];
     if (hash === undefined) continue;
     present.push(kind);
     const start = kindSince(reach, kind);
-    let entries: HistoryEntry[];
+    let entries: HistoryEntry<K>[];
     if (start > sinceMs && reach.links !== false) {
       entries = local.historyReaching(kind, hash, start, HISTORY_LIMIT, sinceMs, LINK_COUNT);
       if (entries.length >= LINK_COUNT && entries.at(-1)!.tsMs < start) (cut ??= []).push({ kind, hash });
@@ -238,9 +239,9 @@ export function gatherLocal(local: LocalReads, ids: IdentifierHashes, reach: His
  * Per kind of the attempt's own identifiers, the first hop found on the graylist, in look-up order.
  * `hit` gives a hop's graylist entry; only each kind's first hit is kept, so its later hops are not asked.
  */
-function graylistHopsOf(
-  { hopRefs, hopSources }: ReturnType<typeof hopsToLookUp>,
-  hit: (ref: IdentifierRef, i: number) => GraylistEntry | undefined,
+function graylistHopsOf<K extends IdentifierKey>(
+  { hopRefs, hopSources }: HopsToLookUp<K>,
+  hit: (ref: IdentifierRef<K>, i: number) => GraylistEntry<K> | undefined,
 ): Gathered["graylistHops"] {
   const graylistHops: Gathered["graylistHops"] = {};
   for (let i = 0; i < hopRefs.length; i++) {
@@ -253,11 +254,11 @@ function graylistHopsOf(
 }
 
 /** A class rather than a literal with a getter: an assess and every replayed attempt make one, and a literal's getter is slow to create. */
-class GatheredReads implements Gathered {
+class GatheredReads<K extends IdentifierKey> implements Gathered<K> {
   constructor(
     private readonly hasLinks: boolean,
-    readonly history: Gathered["history"],
-    readonly graylist: Gathered["graylist"],
+    readonly history: Gathered<K>["history"],
+    readonly graylist: Gathered<K>["graylist"],
     readonly graylistHops: Gathered["graylistHops"],
     readonly isTrusted: boolean,
   ) {}
@@ -272,12 +273,17 @@ class GatheredReads implements Gathered {
  * The identifiers one hop away to look up on the graylist: those of the newest linked attempts of each
  * strong identifier, each once, with the kind whose history led to it.
  */
-function hopsToLookUp(ids: IdentifierHashes, present: IdentifierKind[], history: Gathered["history"]): { hopRefs: IdentifierRef[]; hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] } {
-  const hopRefs: IdentifierRef[] = [];
-  const hopSources: { kind: IdentifierKind; linked: HistoryEntry }[] = [];
+interface HopsToLookUp<K extends IdentifierKey> {
+  hopRefs: IdentifierRef<K>[];
+  hopSources: { kind: IdentifierKind; linked: HistoryEntry<K> }[];
+}
+
+function hopsToLookUp<K extends IdentifierKey>(ids: IdentifierHashes<K>, present: IdentifierKind[], history: Gathered<K>["history"]): HopsToLookUp<K> {
+  const hopRefs: IdentifierRef<K>[] = [];
+  const hopSources: { kind: IdentifierKind; linked: HistoryEntry<K> }[] = [];
   // The hashes already looked up or to be, the attempt's own and each hop's, of all kinds in one set:
   // a store's hashes of different kinds never coincide (each is keyed by its kind).
-  const seen = new Set<string>();
+  const seen = new Set<K>();
   for (const kind of present) if (HOP_KINDS.has(kind)) seen.add(ids[kind]!);
   // A returning buyer's device, e-mail, card and address histories list the same earlier attempts: once
   // one has been walked, all its identifiers are in `seen` (or the look-ups are capped), so a second
@@ -319,14 +325,14 @@ async function readTiedLinks(store: Store, sinceMs: number, history: Gathered["h
 }
 
 /** Of the histories read by count, those that end exactly at the links' horizon (see readTiedLinks). */
-function tiedLinks(history: Gathered["history"], cut: IdentifierRef[]): IdentifierRef[] {
-  const horizonMs = linkHorizonMs(Object.entries(history) as [IdentifierKind, HistoryEntry[]][]);
+function tiedLinks<K extends IdentifierKey>(history: Gathered<K>["history"], cut: IdentifierRef<K>[]): IdentifierRef<K>[] {
+  const horizonMs = linkHorizonMs(Object.entries(history) as [IdentifierKind, HistoryEntry<K>[]][]);
   return cut.filter(({ kind }) => history[kind]!.at(-1)!.tsMs === horizonMs);
 }
 
 /** The most recent earlier attempts sharing any identifier, each with the identifiers it shares. */
-function linksOf(history: Gathered["history"]): LinkedAttempt[] {
-  const lists = Object.entries(history) as [IdentifierKind, HistoryEntry[]][];
+function linksOf<K extends IdentifierKey>(history: Gathered<K>["history"]): LinkedAttempt[] {
+  const lists = Object.entries(history) as [IdentifierKind, HistoryEntry<K>[]][];
   const sinceMs = linkHorizonMs(lists);
   const byAttempt = new Map<string, LinkedAttempt>();
   for (const [kind, entries] of lists) {
@@ -346,7 +352,7 @@ function linksOf(history: Gathered["history"]): LinkedAttempt[] {
  * attempts, none older than the oldest of them. Spares mapping and sorting every entry of a busy
  * IP's or network's history.
  */
-function linkHorizonMs(lists: [IdentifierKind, HistoryEntry[]][]): number {
+function linkHorizonMs(lists: [IdentifierKind, HistoryEntry<IdentifierKey>[]][]): number {
   let horizonMs = -Infinity;
   for (const [, entries] of lists) {
     if (entries.length < MAX_LINKS) continue;

@@ -1,7 +1,11 @@
-import type { IdentifierHasher } from "../identity/hash.js";
 import { ipNetwork, normaliseAddress, normaliseCard, normaliseEmail, normaliseIp, normaliseName, normalisePhone, type IdentifierKind } from "../identity/normalise.js";
-import type { IdentifierHashes } from "../store/types.js";
+import type { IdentifierHashes, IdentifierKey } from "../store/types.js";
 import type { Order } from "./request.js";
+
+/** What turns an identifier's normalised value into a store's key (`IdentifierHasher` for a live store). */
+export interface IdentifierKeyer<K extends IdentifierKey> {
+  hash(kind: IdentifierKind, normalisedValue: string): K;
+}
 
 export interface AttemptIdentity {
   siteKey: string;
@@ -14,7 +18,7 @@ export interface AttemptIdentity {
  * Normalises each identifier of an attempt and hashes it; absent or unusable ones are left out. The
  * hashes are set on `into` (a new empty object by default).
  */
-export function identifierHashes(hasher: IdentifierHasher, attempt: AttemptIdentity, into: IdentifierHashes = {}): IdentifierHashes {
+export function identifierHashes<K extends IdentifierKey>(hasher: IdentifierKeyer<K>, attempt: AttemptIdentity, into: IdentifierHashes<K> = {}): IdentifierHashes<K> {
   const { order } = attempt;
   const customerId = order.customer?.id;
   const name = order.shipping?.name || order.customer?.name || order.billing?.name;

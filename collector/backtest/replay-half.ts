@@ -1,7 +1,6 @@
 import { IDENTIFIER_KINDS } from "../identity/normalise.js";
 import type { IdentifierHashes } from "../store/types.js";
 import type { BacktestAttempt } from "./input.js";
-import type { ReplayKeys } from "./replay-keys.js";
 import { LABEL_CODES, ReplayIdentifiers, type ReplayLane } from "./replay-lane.js";
 
 const KINDS = IDENTIFIER_KINDS.length;
@@ -27,7 +26,7 @@ export interface HalfSummary {
  * hashes, so no order crosses between the threads. Its attempts carry their lines in the whole file.
  */
 export class ReplayHalf {
-  private ids: IdentifierHashes[] = [];
+  private ids: IdentifierHashes<number>[] = [];
 
   constructor(
     readonly attempts: BacktestAttempt[],
@@ -46,7 +45,7 @@ export class ReplayHalf {
 
   /** Identifies this half's attempts; returns their identifiers' hashes for the other thread (KINDS pairs per attempt, 0, 0 for none). */
   private identify(): Int32Array<ArrayBuffer> {
-    const keys = this.lane.store.hasher as ReplayKeys;
+    const keys = this.lane.store.hasher;
     const pairs = new Int32Array(this.attempts.length * KINDS * 2);
     this.ids = this.attempts.map((attempt, i) => {
       const ids = this.lane.identify(attempt.order, attempt.ip, attempt.deviceId);
@@ -82,7 +81,7 @@ export class ReplayHalf {
    * this half's. `done` counts the positions gone through.
    */
   private async replay(order: Uint8Array, side: 0 | 1, other: HalfSummary, otherPairs: Int32Array, done: (positions: number) => void): Promise<void> {
-    const keys = this.lane.store.hasher as ReplayKeys;
+    const keys = this.lane.store.hasher;
     let mine = 0;
     let theirs = 0;
     for (let p = 0; p < order.length; p++) {
@@ -91,7 +90,7 @@ export class ReplayHalf {
         const attempt = this.attempts[mine]!;
         pending = this.lane.next(p, attempt.tsMs, this.ids[mine++]!, attempt.label, attempt);
       } else {
-        const ids: IdentifierHashes = new ReplayIdentifiers();
+        const ids: IdentifierHashes<number> = new ReplayIdentifiers();
         for (let kind = 0; kind < KINDS; kind++) {
           const at = (theirs * KINDS + kind) * 2;
           if (otherPairs[at + 1] !== 0) ids[IDENTIFIER_KINDS[kind]!] = keys.keyOfPair(otherPairs[at]!, otherPairs[at + 1]!);

@@ -4,7 +4,7 @@ import { ReplayKeys } from "./replay-keys.js";
 describe("ReplayKeys", () => {
   it("gives equal values of a kind one key, and other values or kinds keys of their own, as the table grows", () => {
     const keys = new ReplayKeys();
-    const first = new Map<string, string>();
+    const first = new Map<string, number>();
     for (let i = 0; i < 100_000; i++) first.set(`buyer${i}@example.com`, keys.hash("email", `buyer${i}@example.com`));
     expect(new Set(first.values()).size).toBe(100_000);
     for (const [value, key] of first) expect(keys.hash("email", value)).toBe(key);

@@ -1,13 +1,14 @@
-import { IdentifierHasher } from "../identity/hash.js";
+import type { IdentifierKeyer } from "../assess/identities.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
 
 const KIND_SEEDS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, Math.imul(i + 1, 0x9e3779b9)]));
 
 /**
  * In a throw-away replay store nothing is persisted or shared, so an identifier needs no keyed hash:
- * each distinct normalised value of a kind gets a key of its own, a count over all kinds written in
- * decimal. The store finds an identifier's slot at its key's place in an array (V8 keeps a decimal
- * string's number in the string, so `Number(key)` reads it back without parsing).
+ * each distinct normalised value of a kind gets a key of its own, a count over all kinds. The store
+ * finds an identifier's slot at its key's place in an array. A key is a number rather than text: an
+ * attempt's keys then sit inside its identifiers object, and reading or comparing one (as the rules
+ * and the graylist hops do across a whole history) never goes out to a string in memory.
  *
  * Values are told apart by a 63-bit hash of kind and value, computed here rather than looked up in a
  * map of every value seen: two threads replaying halves of one input agree on which attempts share
@@ -15,18 +16,15 @@ const KIND_SEEDS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i
  * Two values share a hash with odds of about n² / 2⁶⁴ for n distinct values: below one in a
  * million for the ten million identifiers of a million orders.
  */
-export class ReplayKeys extends IdentifierHasher {
+export class ReplayKeys implements IdentifierKeyer<number> {
   /** Open addressing by the hash's high half: each slot holds key + 1, 0 when empty. */
   private slots = new Int32Array(1 << 16);
   private his = new Int32Array(1 << 15);
   private los = new Int32Array(1 << 15);
-  private readonly texts: string[] = [];
+  /** Keys given so far: the next key. */
+  private count = 0;
 
-  constructor() {
-    super(Buffer.alloc(32));
-  }
-
-  override hash(kind: IdentifierKind, normalisedValue: string): string {
+  hash(kind: IdentifierKind, normalisedValue: string): number {
     const seed = KIND_SEEDS.get(kind)!;
     let a = seed ^ 0x811c9dc5;
     let b = seed ^ 0x5bd1e995;
@@ -40,42 +38,39 @@ export class ReplayKeys extends IdentifierHasher {
   }
 
   /** The key of the identifier with this hash (`pairOf` on any thread), made on first sight. */
-  keyOfPair(hi: number, lo: number): string {
+  keyOfPair(hi: number, lo: number): number {
     const mask = this.slots.length - 1;
     for (let at = hi & mask; ; at = (at + 1) & mask) {
       const slot = this.slots[at]!;
       if (slot === 0) return this.add(at, hi, lo);
-      if (this.his[slot - 1] === hi && this.los[slot - 1] === lo) return this.texts[slot - 1]!;
+      if (this.his[slot - 1] === hi && this.los[slot - 1] === lo) return slot - 1;
     }
   }
 
   /** Writes the hash of `key` (one of this instance's keys) at `out[at]` and `out[at + 1]`; the second is never 0. */
-  pairOf(key: string, out: Int32Array, at: number): void {
-    const n = Number(key);
-    out[at] = this.his[n]!;
-    out[at + 1] = this.los[n]!;
+  pairOf(key: number, out: Int32Array, at: number): void {
+    out[at] = this.his[key]!;
+    out[at + 1] = this.los[key]!;
   }
 
-  private add(at: number, hi: number, lo: number): string {
-    const key = this.texts.length;
+  private add(at: number, hi: number, lo: number): number {
+    const key = this.count++;
     if (key === this.his.length) {
       this.his = grown(this.his);
       this.los = grown(this.los);
     }
     this.his[key] = hi;
     this.los[key] = lo;
-    const text = String(key);
-    this.texts.push(text);
     this.slots[at] = key + 1;
     // At most half full, so a probe stays short.
-    if (this.texts.length * 2 > this.slots.length) this.rehash();
-    return text;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return key;
   }
 
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
-    for (let key = 0; key < this.texts.length; key++) {
+    for (let key = 0; key < this.count; key++) {
       let at = this.his[key]! & mask;
       while (slots[at] !== 0) at = (at + 1) & mask;
       slots[at] = key + 1;

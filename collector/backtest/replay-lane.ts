@@ -3,7 +3,6 @@ import { gatherLocal, reachAt } from "../assess/gather.js";
 import { identifierHashes } from "../assess/identities.js";
 import type { Order } from "../assess/request.js";
 import { evaluate, historyReach, lookbackMs, prepareRuleset, type Evaluation, type Reason } from "../engine.js";
-import type { IdentifierHasher } from "../identity/hash.js";
 import { IDENTIFIER_KINDS } from "../identity/normalise.js";
 import type { Decision } from "../rules/policy.js";
 import type { Ruleset } from "../rules/ruleset.js";
@@ -27,15 +26,15 @@ const UNSHARED_OPTIONS = { ...EVALUATE_OPTIONS, isShared: false };
  * and the rules and the graylist hops read them across its whole history, so one object rather than
  * two means less memory and fewer cache misses. Empty: a kind is a property only when the attempt has it.
  */
-export class ReplayIdentifiers implements IdentifierHashes {}
+export class ReplayIdentifiers implements IdentifierHashes<number> {}
 
 /*
  * V8 sizes a class's objects by the properties its first few objects were given: give the first ones
  * every kind, so that the size holds all of them whatever the first attempts carry.
  */
 for (let i = 0; i < 8; i++) {
-  const ids: IdentifierHashes = new ReplayIdentifiers();
-  for (const kind of IDENTIFIER_KINDS) ids[kind] = "";
+  const ids: IdentifierHashes<number> = new ReplayIdentifiers();
+  for (const kind of IDENTIFIER_KINDS) ids[kind] = 0;
 }
 
 /** One ruleset's counts over the attempts one lane evaluated, with when each rule first hit, for merging lanes in replay order. */
@@ -106,12 +105,8 @@ export class ReplayLane {
     this.tallies = this.rulesets.map(newTally);
   }
 
-  get hasher(): IdentifierHasher {
-    return this.store.hasher;
-  }
-
   /** The attempt's identifiers, keyed by this lane's store (the keys other lanes must be given). */
-  identify(order: Order, ip: string | undefined, deviceId: string | undefined): IdentifierHashes {
+  identify(order: Order, ip: string | undefined, deviceId: string | undefined): IdentifierHashes<number> {
     return identifierHashes(
       this.store.hasher,
       { siteKey: SITE_KEY, order, ...(ip === undefined ? {} : { ip }), ...(deviceId === undefined ? {} : { deviceId }) },
@@ -124,7 +119,7 @@ export class ReplayLane {
    * then its record. A promise only when a rule answered with one: the replay store reads and writes
    * at once, and an await per attempt would cost a backtest more than many of its rules.
    */
-  next(index: number, tsMs: number, ids: IdentifierHashes, label: Label | null, evaluated?: Evaluated): Promise<void> | undefined {
+  next(index: number, tsMs: number, ids: IdentifierHashes<number>, label: Label | null, evaluated?: Evaluated): Promise<void> | undefined {
     const { pending } = this;
     while (this.nextDue < pending.length && pending[this.nextDue]!.dueMs <= tsMs) {
       const due = pending[this.nextDue++]!;
@@ -140,7 +135,7 @@ export class ReplayLane {
     return undefined;
   }
 
-  private record(tsMs: number, ids: IdentifierHashes, label: Label | null): void {
+  private record(tsMs: number, ids: IdentifierHashes<number>, label: Label | null): void {
     const attemptId = this.store.record(SITE_KEY, tsMs, ids);
     if (label) this.pending.push({ dueMs: tsMs + this.labelDelayMs, attemptId, label });
   }
@@ -150,7 +145,7 @@ export class ReplayLane {
   }
 
   /** Evaluates the attempt with each ruleset and counts the decisions; a promise only when a rule gave one. */
-  private evaluate(index: number, nowMs: number, ids: IdentifierHashes, label: Label | null, { line, order, signals }: Evaluated): Promise<void> | undefined {
+  private evaluate(index: number, nowMs: number, ids: IdentifierHashes<number>, label: Label | null, { line, order, signals }: Evaluated): Promise<void> | undefined {
     const { history, graylist, graylistHops, isTrusted } = gatherLocal(this.store.local, ids, reachAt(nowMs, nowMs - this.lookbackMs, this.reads, false));
     // The input carries no risk token: every attempt is taken as having come through the script.
     const ctx: RuleContext = { nowMs, siteKey: SITE_KEY, order, ids, history, graylist, graylistHops, isTrusted, tokenStatus: "valid", signals };

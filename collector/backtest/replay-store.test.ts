@@ -4,8 +4,8 @@ import { ReplayStore } from "./replay-store.js";
 const T0 = Date.parse("2026-01-10T12:00:00Z");
 const MIN = 60_000;
 
-describe("ReplayStore.historyReaching", () => {
-  it("reads, in one pass, the longer of the window's read and the newest entries since the start", async () => {
+describe("ReplayStore local historyReaching", () => {
+  it("reads, in one pass, the longer of the window's read and the newest entries since the start", () => {
     const store = new ReplayStore();
     const net = store.hasher.hash("ip_net", "192.0.2.0/24");
     const other = store.hasher.hash("ip_net", "198.51.100.0/24");
@@ -19,13 +19,13 @@ describe("ReplayStore.historyReaching", () => {
       for (const [limit, newest] of [[1000, 21], [1000, 3], [5, 21], [21, 21], [1000, 0]] as const) {
         for (const sinceMs of [T0 - MIN, T0 + 150 * MIN, nowMs]) {
           const windowSinceMs = Math.max(sinceMs, nowMs - windowMinutes * MIN);
-          const byWindow = await store.history("ip_net", net, windowSinceMs, limit);
-          const byCount = await store.history("ip_net", net, sinceMs, newest);
+          const byWindow = store.local.history("ip_net", net, windowSinceMs, limit);
+          const byCount = store.local.history("ip_net", net, sinceMs, newest);
           const longer = byWindow.length >= byCount.length ? byWindow : byCount;
-          expect(await store.historyReaching("ip_net", net, windowSinceMs, limit, sinceMs, newest)).toEqual(longer);
+          expect(store.local.historyReaching("ip_net", net, windowSinceMs, limit, sinceMs, newest)).toEqual(longer);
         }
       }
     }
-    expect(await store.historyReaching("ip_net", other, T0, 1000, T0, 21)).toEqual([]);
+    expect(store.local.historyReaching("ip_net", other, T0, 1000, T0, 21)).toEqual([]);
   });
 });

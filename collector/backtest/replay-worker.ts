@@ -37,7 +37,7 @@ const PACK_OPTIONS = { useRecords: true, moreTypes: false, structuredClone: fals
 export class ChunkPacker {
   private readonly packr = new Packr(PACK_OPTIONS);
 
-  pack(from: number, tsMs: number[], ids: IdentifierHashes[], labels: (Label | null)[], evaluated: (Evaluated | null)[]): WorkerChunk {
+  pack(from: number, tsMs: number[], ids: IdentifierHashes<number>[], labels: (Label | null)[], evaluated: (Evaluated | null)[]): WorkerChunk {
     const count = tsMs.length;
     const keys = new Int32Array(count * KINDS).fill(-1);
     const labelCodes = new Uint8Array(count);
@@ -45,7 +45,7 @@ export class ChunkPacker {
       const attemptIds = ids[k]!;
       for (let kind = 0; kind < KINDS; kind++) {
         const key = attemptIds[IDENTIFIER_KINDS[kind]!];
-        if (key !== undefined) keys[k * KINDS + kind] = Number(key);
+        if (key !== undefined) keys[k * KINDS + kind] = key;
       }
       labelCodes[k] = LABEL_CODES.indexOf(labels[k]!);
     }
@@ -59,20 +59,19 @@ export function transferList(chunk: WorkerChunk): ArrayBuffer[] {
   return [chunk.tsMs.buffer, chunk.keys.buffer, chunk.labels.buffer, chunk.evaluated.buffer] as ArrayBuffer[];
 }
 
-/** The worker's side of ChunkPacker: key numbers back to the keys the main thread's store gave (one string per key, made once). */
+/** The worker's side of ChunkPacker: the keys the main thread's store gave, back as each attempt's identifiers. */
 class ChunkUnpacker {
   private readonly unpackr = new Unpackr(PACK_OPTIONS);
-  private readonly keyText: string[] = [];
 
   evaluated(chunk: WorkerChunk): (Evaluated | null)[] {
     return this.unpackr.unpack(chunk.evaluated) as (Evaluated | null)[];
   }
 
-  ids(chunk: WorkerChunk, k: number): IdentifierHashes {
-    const ids: IdentifierHashes = new ReplayIdentifiers();
+  ids(chunk: WorkerChunk, k: number): IdentifierHashes<number> {
+    const ids: IdentifierHashes<number> = new ReplayIdentifiers();
     for (let kind = 0; kind < KINDS; kind++) {
       const key = chunk.keys[k * KINDS + kind]!;
-      if (key >= 0) ids[IDENTIFIER_KINDS[kind]!] = this.keyText[key] ??= String(key);
+      if (key >= 0) ids[IDENTIFIER_KINDS[kind]!] = key;
     }
     return ids;
   }

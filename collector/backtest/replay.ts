@@ -144,7 +144,7 @@ async function replayOnTwo(attempts: BacktestAttempt[], lane: ReplayLane, option
   workerResult.catch(() => {});
   try {
     const total = attempts.length;
-    const ids: IdentifierHashes[] = new Array(total);
+    const ids: IdentifierHashes<number>[] = new Array(total);
     const isOurs = new Uint8Array(total);
     /** Share of each chunk the worker evaluates, moved by how far behind this thread it runs. */
     let workerShare = 0.6;
@@ -152,7 +152,7 @@ async function replayOnTwo(attempts: BacktestAttempt[], lane: ReplayLane, option
     const packer = new ChunkPacker();
     const handOver = (from: number) => {
       const to = Math.min(from + CHUNK, total);
-      const chunk = { tsMs: [] as number[], ids: [] as IdentifierHashes[], labels: [] as (Label | null)[], evaluated: [] as (Evaluated | null)[] };
+      const chunk = { tsMs: [] as number[], ids: [] as IdentifierHashes<number>[], labels: [] as (Label | null)[], evaluated: [] as (Evaluated | null)[] };
       for (let i = from; i < to; i++) {
         const attempt = attempts[i]!;
         ids[i] = lane.identify(attempt.order, attempt.ip, attempt.deviceId);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { basketAmount, forCurrency, formatMoney, multipliers, perCurrency } from "./amounts.js";
 import { describeWindow, severityForCount, window } from "./params.js";
-import type { HistoryEntry } from "../store/types.js";
+import type { HistoryEntry, IdentifierKey } from "../store/types.js";
 import type { RuleDefinition } from "./types.js";
 
 const params = z.strictObject({
@@ -18,7 +18,7 @@ const params = z.strictObject({
 type Params = z.output<typeof params>;
 
 /** Whether any of the entries is of this site and at or before `beforeMs`. */
-function hasAttemptBy(entries: readonly HistoryEntry[] | undefined, siteKey: string, beforeMs: number): boolean {
+function hasAttemptBy(entries: readonly HistoryEntry<IdentifierKey>[] | undefined, siteKey: string, beforeMs: number): boolean {
   if (entries === undefined) return false;
   for (let i = 0; i < entries.length; i++) {
     if (entries[i]!.siteKey === siteKey && entries[i]!.tsMs <= beforeMs) return true;

@@ -1,4 +1,5 @@
 import type { IdentifierKind } from "../identity/normalise.js";
+import type { IdentifierKey } from "../store/types.js";
 import type { RuleContext } from "./types.js";
 
 /**
@@ -22,7 +23,7 @@ export function distinctWithin(ctx: RuleContext, anchor: IdentifierKind, counted
   const sinceMs = ctx.nowMs - windowMs;
   // Most histories repeat one value: a set is only made once a second value turns up.
   let first = own;
-  let values: Set<string> | undefined;
+  let values: Set<IdentifierKey> | undefined;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     if (entry.tsMs < sinceMs) break;

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { EnvironmentSignals } from "../../sdk/protocol.js";
 import type { IdentifierKind } from "../identity/normalise.js";
-import type { GraylistEntry, HistoryEntry, IdentifierHashes } from "../store/types.js";
+import type { GraylistEntry, HistoryEntry, IdentifierHashes, IdentifierKey } from "../store/types.js";
 import type { TokenStatus } from "../token.js";
 import type { Order } from "../assess/request.js";
 
@@ -13,12 +13,12 @@ export interface RuleContext {
   nowMs: number;
   siteKey: string;
   order: Order;
-  /** This attempt's identifiers, as keyed hashes. */
-  ids: IdentifierHashes;
+  /** This attempt's identifiers, as the store's keys (keyed hashes live, numbers in a backtest). */
+  ids: IdentifierHashes<IdentifierKey>;
   /** Earlier attempts sharing each identifier, newest first, within the longest window any rule asks for. */
-  history: Partial<Record<IdentifierKind, HistoryEntry[]>>;
+  history: Partial<Record<IdentifierKind, HistoryEntry<IdentifierKey>[]>>;
   /** This attempt's identifiers that are on the graylist. */
-  graylist: Partial<Record<IdentifierKind, GraylistEntry>>;
+  graylist: Partial<Record<IdentifierKind, GraylistEntry<IdentifierKey>>>;
   /** This attempt's identifiers shared with an earlier attempt that has a graylisted identifier: one hop from a fraud. */
   graylistHops?: Partial<Record<IdentifierKind, GraylistHop>>;
   /** This attempt's customer or e-mail was labelled `legit` before. */

@@ -2,7 +2,13 @@ import type { EnvironmentSignals } from "../../sdk/protocol.js";
 import type { IdentifierKind } from "../identity/normalise.js";
 import type { AssessAnswer } from "../assess/answer.js";
 
-export type IdentifierHashes = Partial<Record<IdentifierKind, string>>;
+/**
+ * What a store knows an identifier by: a live store's keyed hash (text), or a backtest's replay store's
+ * number (see ReplayKeys). The assess path's reads and the rules only compare keys, so they take either.
+ */
+export type IdentifierKey = string | number;
+/** An attempt's identifiers, by kind, as the keys of one store. */
+export type IdentifierHashes<K extends IdentifierKey = string> = Partial<Record<IdentifierKind, K>>;
 export type Label = "fraud" | "legit";
 
 export interface SessionRecord {
@@ -17,11 +23,11 @@ export interface SessionRecord {
 }
 
 /** What an attempt shares with others: kept in every identifier's index entry so linkage needs no second read. */
-export interface HistoryEntry {
+export interface HistoryEntry<K extends IdentifierKey = string> {
   attemptId: string;
   siteKey: string;
   tsMs: number;
-  ids: IdentifierHashes;
+  ids: IdentifierHashes<K>;
 }
 
 export interface ReviewState {
@@ -68,33 +74,33 @@ export interface LabelRecord {
  * The reads an assess makes, answered at once: for a store whose reads are local (LMDB, a backtest's
  * replay store), so that gathering needs no promise per read. Same semantics as the Store's methods.
  */
-export interface LocalReads {
-  history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[];
-  historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[];
+export interface LocalReads<K extends IdentifierKey = string> {
+  history(kind: IdentifierKind, hash: K, sinceMs: number, limit: number): HistoryEntry<K>[];
+  historyReaching(kind: IdentifierKind, hash: K, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry<K>[];
   /** The identifier's entry on one list, if it has one. */
-  listed(list: Label, kind: IdentifierKind, hash: string): ListEntry | undefined;
+  listed(list: Label, kind: IdentifierKind, hash: K): ListEntry<K> | undefined;
 }
 
 /** An identifier on a list because of a labelled attempt: `fraud` (the graylist) or `legit` (trusted). */
-export interface ListEntry {
+export interface ListEntry<K extends IdentifierKey = string> {
   list: Label;
   kind: IdentifierKind;
-  hash: string;
+  hash: K;
   attemptId: string;
   atMs: number;
 }
 
 /** What the rules call a graylist entry: an entry of the `fraud` list. */
-export type GraylistEntry = ListEntry;
+export type GraylistEntry<K extends IdentifierKey = string> = ListEntry<K>;
 
 /** The `fraud` list (the graylist) read without a round trip: at least every entry there was when it was handed out. */
 export interface GraylistView {
   lookup(ref: IdentifierRef): GraylistEntry | undefined;
 }
 
-export interface IdentifierRef {
+export interface IdentifierRef<K extends IdentifierKey = string> {
   kind: IdentifierKind;
-  hash: string;
+  hash: K;
 }
 
 /** An earlier attempt linked to this one, and the identifiers they share. */
