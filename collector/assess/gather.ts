@@ -282,19 +282,23 @@ function hopsToLookUp<K extends IdentifierKey>(ids: IdentifierHashes<K>, present
   const hopRefs: IdentifierRef<K>[] = [];
   const hopSources: { kind: IdentifierKind; linked: HistoryEntry<K> }[] = [];
   // The hashes already looked up or to be, the attempt's own and each hop's, of all kinds in one set:
-  // a store's hashes of different kinds never coincide (each is keyed by its kind).
-  const seen = new Set<K>();
-  for (const kind of present) if (HOP_KINDS.has(kind)) seen.add(ids[kind]!);
+  // a store's hashes of different kinds never coincide (each is keyed by its kind). Made at the first
+  // linked attempt: many attempts (a new buyer on a new device) have none to walk.
+  let seen: Set<K> | undefined;
   // A returning buyer's device, e-mail, card and address histories list the same earlier attempts: once
   // one has been walked, all its identifiers are in `seen` (or the look-ups are capped), so a second
   // walk would add nothing.
-  const walked = new Set<string>();
+  let walked: Set<string> | undefined;
   for (const kind of present) {
     if (!HOP_KINDS.has(kind)) continue;
     const entries = history[kind]!;
     for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER && hopRefs.length < MAX_HOP_LOOKUPS; i++) {
       const linked = entries[i]!;
-      if (walked.has(linked.attemptId)) continue;
+      if (walked === undefined || seen === undefined) {
+        walked = new Set();
+        seen = new Set();
+        for (const own of present) if (HOP_KINDS.has(own)) seen.add(ids[own]!);
+      } else if (walked.has(linked.attemptId)) continue;
       walked.add(linked.attemptId);
       const linkedIds = linked.ids;
       // for-in rather than Object.entries: the same order, without an array per entry.

@@ -65,7 +65,7 @@ describe("account_age", () => {
       "the customer account was created 4 minutes ago (under 10m) and the basket of 12,990.00 SEK is large (at least 5,000.00 SEK)",
     );
     expect((await account_age.evaluate(order(4 * MINUTE), DEFAULTS)).detail).toBe("the customer account was created 4 minutes ago (under 10m)");
-    expect((await account_age.evaluate(order(3 * 86_400_000), DEFAULTS))).toEqual({ severity: "none", detail: "the customer account was created 3 days ago" });
+    expect((await account_age.evaluate(order(3 * 86_400_000), DEFAULTS))).toEqual({ severity: "none" });
     expect((await account_age.evaluate(order(200), DEFAULTS)).detail).toBe("the customer account was created just now (under 10m)");
   });
 

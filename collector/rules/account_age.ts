@@ -44,7 +44,6 @@ export const account_age: RuleDefinition<Params> = {
       return { severity: p.future, detail: `the customer account's creation time ${createdAt} is ${describeAge(-ageMs)} in the future` };
     }
     const age = Math.max(0, ageMs);
-    const ageText = `the customer account was created ${age < 1000 ? "just now" : `${describeAge(age)} ago`}`;
 
     const currency = ctx.order.currency;
     const amount = basketAmount(ctx.order);
@@ -56,7 +55,9 @@ export const account_age: RuleDefinition<Params> = {
       if (age >= b.under || (b.largeBasket && !isLarge)) continue;
       if (hit === undefined || SEVERITIES.indexOf(b.severity) > SEVERITIES.indexOf(hit.severity)) hit = b;
     }
-    if (hit === undefined) return { severity: "none", detail: ageText };
+    // The detail of a `none` is never shown: it is only built for a hit.
+    if (hit === undefined) return { severity: "none" };
+    const ageText = `the customer account was created ${age < 1000 ? "just now" : `${describeAge(age)} ago`}`;
     const basket = hit.largeBasket ? ` and the basket of ${formatMoney(amount!, currency!)} is large (at least ${formatMoney(large!, currency!)})` : "";
     return { severity: hit.severity, detail: `${ageText} (under ${describeWindow(hit.under)})${basket}` };
   },
