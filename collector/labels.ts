@@ -46,11 +46,15 @@ export function labelWrites<K extends IdentifierKey>(
   const record: LabelRecord = { attemptId, label, atMs };
   if (reason !== undefined) record.reason = reason;
   const identifiers: IdentifierRef<K>[] = [];
+  for (const kind in ids) identifiers.push({ kind: kind as IdentifierKind, hash: ids[kind as IdentifierKind]! });
+  return { record, identifiers, entries: listEntries(attemptId, ids, label, atMs) };
+}
+
+/** The list entries labelling an attempt writes: every identifier on the fraud list, or its customer and e-mail on the legit list. */
+export function listEntries<K extends IdentifierKey>(attemptId: string, ids: IdentifierHashes<K>, label: Label, atMs: number): ListEntry<K>[] {
   const entries: ListEntry<K>[] = [];
   for (const kind in ids) {
-    const hash = ids[kind as IdentifierKind]!;
-    identifiers.push({ kind: kind as IdentifierKind, hash });
-    if (label === "fraud" || TRUSTED_KINDS.has(kind as IdentifierKind)) entries.push({ list: label, kind: kind as IdentifierKind, hash, attemptId, atMs });
+    if (label === "fraud" || TRUSTED_KINDS.has(kind as IdentifierKind)) entries.push({ list: label, kind: kind as IdentifierKind, hash: ids[kind as IdentifierKind]!, attemptId, atMs });
   }
-  return { record, identifiers, entries };
+  return entries;
 }

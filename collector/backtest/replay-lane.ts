@@ -82,7 +82,7 @@ export interface Evaluated {
  * same code: `identifierHashes`, `gather` (histories, graylist, hops, trust; as `gatherLocal`, since
  * the replay store reads locally) and the engine's `evaluate` of each ruleset on one context (the
  * baseline after the candidate, as a shadow ruleset runs live, so rules configured alike run once);
- * a label writes what `Labeler` writes (`labelWrites`). Left out is what only a live answer needs:
+ * a label writes the list entries `Labeler` writes (`listEntries`). Left out is what only a live answer needs:
  * the answer, a record with links and matrices, a device summary, a random id.
  */
 export class ReplayLane {

@@ -1,5 +1,5 @@
 import type { IdentifierKind } from "../identity/normalise.js";
-import { labelWrites } from "../labels.js";
+import { listEntries } from "../labels.js";
 import { ReplayKeys } from "./replay-keys.js";
 import type { HistoryEntry, IdentifierHashes, Label, ListEntry, LocalReads } from "../store/types.js";
 
@@ -89,11 +89,10 @@ export class ReplayStore {
   }
 
   /**
-   * Labels a recorded attempt at once, with the list entries `Labeler` would write (a replay's labels
+   * Labels a recorded attempt at once, with the list entries `Labeler` would write (`listEntries`; a replay's labels
    * are never refused). A replay labels each attempt once, so no earlier entry of it is on a list to remove.
    */
   label(attemptId: string, label: Label, atMs: number): void {
-    const { entries } = labelWrites(attemptId, this.attempts[Number(attemptId)]!.ids, label, atMs);
-    for (const entry of entries) this.lists[entry.list][entry.hash] = entry;
+    for (const entry of listEntries(attemptId, this.attempts[Number(attemptId)]!.ids, label, atMs)) this.lists[entry.list][entry.hash] = entry;
   }
 }
