@@ -85,6 +85,7 @@ if (runs("memory")) {
 if (runs("backtest")) {
   const backtest = await (await import("./backtest.js")).benchBacktest({
     generated: sizes.backtest,
+    repeats: isQuick ? 1 : 3,
     ...(!isQuick && existsSync(samplePath) ? { samplePath, mappingPath: docs("examples/ecommerce-fraud-sample.mapping.json") } : {}),
   });
   results.backtest = backtest;
