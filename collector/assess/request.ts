@@ -113,7 +113,8 @@ function isMinorUnits(value: unknown): value is number {
 
 const ORDER_KEYS = ["id", "amount", "currency", "email", "phone", "customer", "billing", "shipping", "items", "payment"] as const;
 
-function readOrder(value: unknown): Order | undefined {
+/** An order as `orderSchema.parse` would give it, checked by hand (see readAssessRequest), or undefined for anything it does not plainly accept. */
+export function readOrder(value: unknown): Order | undefined {
   if (!isPlainObject(value)) return undefined;
   for (const key in value) if (!(ORDER_KEYS as readonly string[]).includes(key)) return undefined;
   const order = {} as Order;

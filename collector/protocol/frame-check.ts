@@ -4,7 +4,7 @@
  * number to be >=0`), at a small fraction of zod's cost per frame. Nothing is copied: an accepted
  * frame is the decoded value itself. frame-check.test.ts holds the two to the same answers.
  */
-import { AUTOMATION_TRACES, FIELD_ROLES, MAX_FIELDS, type ClientFrame } from "../../sdk/protocol.js";
+import { AUTOMATION_TRACES, FIELD_ROLES, MAX_FIELDS, type ClientFrame, type EnvironmentSignals } from "../../sdk/protocol.js";
 import { formatPath } from "../validation.js";
 
 export type FrameCheck = { ok: true; frame: ClientFrame } | { ok: false; message: string };
@@ -234,6 +234,11 @@ function clientFrame(value: unknown): Result {
     default:
       return at("t", problem("Invalid discriminator value. Expected 'signals' | 'token' | 'report'"));
   }
+}
+
+/** Whether `value` is signals as the protocol has them (client-frame.ts's `signalsSchema`). */
+export function isSignals(value: unknown): value is EnvironmentSignals {
+  return signals(value) === undefined;
 }
 
 /** Checks a decoded frame against the protocol; a refusal names the field. */

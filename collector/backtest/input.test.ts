@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { generateAttempts } from "./generate.js";
+import { InputLineError, parseAttemptLine, readAttemptLine, toAttempt } from "./input.js";
+
+// Every input line is read by hand first (readAttemptLine) and by the schema only when the quick
+// reader does not plainly accept it. A fraud team must get exactly what the schema gives: the same
+// attempt, and a skipped line with the schema's reason for everything the schema refuses.
+
+const generated = [...generateAttempts({ seed: 5, orders: 400 })].map((g) => JSON.parse(JSON.stringify(g.attempt)) as Record<string, unknown>);
+const full = generated.find((line) => line.signals && line.ip && line.device && line.label === "legit" && (line.order as { customer?: unknown }).customer)!;
+
+/** `full` with one field (at `path`) replaced by each odd value, and whole-line oddities. */
+function variants(): unknown[] {
+  const odd: unknown[] = [null, undefined, 0, -1, 1.5, 8.64e15, 8.64e15 + 2, 2 ** 60, "", " ", "x".repeat(201), true, [], {}, ["a"], { id: "d" }, { id: "" }, { id: "d", x: 1 }, "2026-02-30T00:00:00Z", "2026-11-20T10:00:00Z", "2026-11-20", "Nov 20 2026", "fraud", "legit", "Fraud", "1.2.3.4", " 1.2.3.4", "::1", "[::1]", "not an ip"];
+  const out: unknown[] = [full, ...generated.slice(0, 50), {}, [], null, "line", 7, { ...full, extra: 1 }, { ts: 0, order: { id: "x" } }, { ts: 0 }, { order: { id: "x" } }];
+  out.push(JSON.parse('{"ts":0,"order":{"id":"x"},"__proto__":{"a":1}}'));
+  const withField = (path: string[], value: unknown): unknown => {
+    const copy = structuredClone(full);
+    let at = copy;
+    for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
+    if (value === undefined) delete at[path[path.length - 1]!];
+    else at[path[path.length - 1]!] = value;
+    return copy;
+  };
+  const paths = [["ts"], ["ip"], ["device"], ["device", "id"], ["label"], ["signals"], ["order"], ["order", "id"], ["order", "email"], ["signals", "webdriver"], ["signals", "fields"], ["signals", "extra"], ["signals", "page", "submits"]];
+  for (const path of paths) for (const value of odd) out.push(withField(path, value));
+  return out;
+}
+
+describe("readAttemptLine", () => {
+  it("reads every generated line, as the schema does", () => {
+    for (const [i, line] of generated.entries()) {
+      const quick = readAttemptLine(line, i + 1);
+      expect(quick, JSON.stringify(line)).toBeDefined();
+      expect(quick).toEqual(parseAttemptLine(structuredClone(line), i + 1));
+    }
+  });
+
+  it("accepts only what the schema accepts, and gives the same attempt", () => {
+    let quickCount = 0;
+    let refused = 0;
+    for (const value of variants()) {
+      const quick = readAttemptLine(value, 3);
+      let parsed: ReturnType<typeof parseAttemptLine> | InputLineError;
+      try {
+        parsed = parseAttemptLine(structuredClone(value), 3);
+      } catch (err) {
+        if (!(err instanceof InputLineError)) throw err;
+        parsed = err;
+      }
+      if (parsed instanceof InputLineError) refused++;
+      if (quick === undefined) continue;
+      quickCount++;
+      expect(parsed, JSON.stringify(value)).not.toBeInstanceOf(InputLineError);
+      expect(quick).toEqual(parsed);
+    }
+    expect(refused).toBeGreaterThan(250);
+    expect(quickCount).toBeGreaterThan(100);
+  });
+
+  it("leaves a bad line to the schema, which names the field", () => {
+    expect(() => toAttempt({ ...full, ip: "300.1.1.1" }, 12)).toThrow(new InputLineError(12, "ip: not an IP address"));
+    expect(() => toAttempt({ ...full, device: { id: "" } }, 4)).toThrow(/^line 4: device\.id: /);
+    expect(() => toAttempt({ ...full, signals: { ...(full.signals as object), webdriver: "no" } }, 9)).toThrow(/^line 9: signals\.webdriver: /);
+  });
+});
