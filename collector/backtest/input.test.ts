@@ -1,6 +1,10 @@
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { generateAttempts } from "./generate.js";
-import { InputLineError, parseAttemptLine, readAttemptLine, toAttempt } from "./input.js";
+import { fileLines, InputLineError, parseAttemptLine, readAttemptLine, toAttempt } from "./input.js";
 
 // Every input line is read by hand first (readAttemptLine) and by the schema only when the quick
 // reader does not plainly accept it. A fraud team must get exactly what the schema gives: the same
@@ -62,5 +66,43 @@ describe("readAttemptLine", () => {
     expect(() => toAttempt({ ...full, ip: "300.1.1.1" }, 12)).toThrow(new InputLineError(12, "ip: not an IP address"));
     expect(() => toAttempt({ ...full, device: { id: "" } }, 4)).toThrow(/^line 4: device\.id: /);
     expect(() => toAttempt({ ...full, signals: { ...(full.signals as object), webdriver: "no" } }, 9)).toThrow(/^line 9: signals\.webdriver: /);
+  });
+});
+
+describe("fileLines", () => {
+  const collect = async (lines: AsyncIterable<string>) => {
+    const out: string[] = [];
+    for await (const line of lines) out.push(line);
+    return out;
+  };
+  const readlineLines = (path: string, range: { start?: number; end?: number }) => createInterface({ input: createReadStream(path, { encoding: "utf8", ...range }), crlfDelay: Infinity });
+
+  it("gives readline's lines, over 1 MiB reads, for any line ends and ranges", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vakt-lines-"));
+    try {
+      // Lines of up to 300 kB (some longer than a read), with "\n", "\r\n" and lone "\r" ends, blank
+      // lines and characters of two to four bytes that a read can cut in two.
+      let seed = 7;
+      const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      const pieces = ["a", "ö", "€", "𝄞", "\n", "\r\n", "\r", "\n\n", "{}"];
+      const parts: string[] = [];
+      for (let size = 0; size < 2_600_000; ) {
+        const run = random(20) === 0 ? 300_000 : random(100);
+        const piece = pieces[random(pieces.length)]!;
+        const text = piece.startsWith("\n") || piece.startsWith("\r") ? piece : piece.repeat(run);
+        parts.push(text);
+        size += Buffer.byteLength(text);
+      }
+      for (const [name, tail] of [["ends-with-newline", "\n"], ["ends-without", "last"], ["ends-with-return", "x\r"]] as const) {
+        const path = join(dir, name);
+        const bytes = Buffer.from(parts.join("") + tail);
+        writeFileSync(path, bytes);
+        for (const range of [{}, { start: 1_048_570 }, { end: 2_097_155 }, { start: 5, end: 1_500_000 }]) {
+          expect(await collect(fileLines(path, range)), `${name} ${JSON.stringify(range)}`).toEqual(await collect(readlineLines(path, range)));
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
