@@ -51,10 +51,14 @@ export function printMemory(r: MemoryBenchResult): void {
 
 export function printBacktest(results: BacktestBenchResult[]): void {
   for (const run of results) {
+    const notes = [
+      ...(run.runs ? [`the median of ${run.runs.length} runs: ${run.runs.map(n).join(", ")}`] : []),
+      ...(run.attempts >= 100_000 && run.rulesets.length === 1 ? [`target ≥ 20,000/s for the default ruleset: ${verdict(run.attemptsPerSecond >= 20_000)}`] : []),
+    ];
     console.log(
-      `${machineTag(run.machine)} backtest replay        ${n(run.attemptsPerSecond)} attempts/s through ${run.rulesets.join(" + ")}, ${n(run.attempts)} attempts of ${run.input} in ${run.seconds} s on ${run.threads} thread${run.threads === 1 ? "" : "s"} (${run.cpuSeconds} CPU s); read and replayed in ${run.readAndReplaySeconds} s (${n(Math.round(run.attempts / run.readAndReplaySeconds))} attempts/s)` +
-        (run.runs ? `, the median of ${run.runs.length} runs (${run.runs.map(n).join(", ")} attempts/s)` : "") +
-        (run.attempts >= 100_000 && run.rulesets.length === 1 ? ` (target ≥ 20,000/s for the default ruleset: ${verdict(run.attemptsPerSecond >= 20_000)})` : ""),
+      `${machineTag(run.machine)} backtest replay        ${n(run.attemptsPerSecond)} attempts/s${notes.length ? ` (${notes.join("; ")})` : ""} through ${run.rulesets.join(" + ")}, ` +
+        `${n(run.attempts)} attempts of ${run.input} in ${run.seconds} s on ${run.threads} thread${run.threads === 1 ? "" : "s"} (${run.cpuSeconds} CPU s); ` +
+        `read and replayed in ${run.readAndReplaySeconds} s (${n(Math.round(run.attempts / run.readAndReplaySeconds))} attempts/s)`,
     );
   }
 }
