@@ -157,28 +157,30 @@ const RETURN = 13;
 /**
  * Lines of the file from byte `start` to byte `end` (inclusive; the whole file by default), as
  * readline gives them: a line ends at "\n", "\r\n" or a lone "\r", and a last line without an end
- * is a line. Each line is found in the bytes and decoded alone, which took about a third of the time
- * readline's decoding and splitting of the whole stream did.
+ * is a line. Each line is found in the bytes and decoded alone: readline's decoding and splitting of
+ * the whole stream took about a sixth of the time to read a file.
  */
 export async function* fileLines(path: string, range: { start?: number; end?: number } = {}): AsyncGenerator<string> {
-  let rest: Buffer | undefined;
+  /** The start of a line that goes on in the next read (a line longer than a read spans several). */
+  let rest: Buffer[] = [];
   for await (const chunk of createReadStream(path, { ...range, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let start = 0;
     let end = chunk.indexOf(NEWLINE);
-    if (end < 0) {
-      rest = rest ? Buffer.concat([rest, chunk]) : chunk;
-      continue;
-    }
-    if (rest) {
-      yield* linesOf(Buffer.concat([rest, chunk.subarray(0, end)]), 0, end + rest.length);
-      rest = undefined;
+    if (end >= 0 && rest.length > 0) {
+      rest.push(chunk.subarray(0, end));
+      const line = Buffer.concat(rest);
+      yield* linesOf(line, 0, line.length);
+      rest = [];
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }
     for (; end >= 0; start = end + 1, end = chunk.indexOf(NEWLINE, start)) yield* linesOf(chunk, start, end);
-    if (start < chunk.length) rest = chunk.subarray(start);
+    if (start < chunk.length) rest.push(chunk.subarray(start));
   }
-  if (rest) yield* linesOf(rest, 0, rest.length);
+  if (rest.length > 0) {
+    const line = Buffer.concat(rest);
+    yield* linesOf(line, 0, line.length);
+  }
 }
 
 /** The line (or, with lone "\r"s in it, lines) in `bytes` from `start` to just before `end`, where a "\n" or the input ended. */
