@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fork } from "node:child_process";
@@ -15,6 +15,7 @@ import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
 import { openStore } from "../collector/store/open.js";
 import type { Store } from "../collector/store/types.js";
 import { syntheticAttempt } from "./assess-data.js";
+import { machine, type Machine } from "./machine.js";
 import { loadPriorHistory } from "./assess-fill.js";
 import type { ClosedLoopResult, LoadPlan, LoadResult, OpenLoopResult } from "./assess-load.js";
 
@@ -40,8 +41,8 @@ export interface AssessBenchOptions {
 }
 
 export interface AssessBenchResult {
-  /** `loadAverage`: the 1-minute load average as the open loop started; above ~0.5 others were using the cores. */
-  machine: { cores: number; cpu: string; node: string; loadAverage: number };
+  /** As the open loop started: `loadAverage` above ~0.5 means others were using the cores. */
+  machine: Machine;
   /** `isMet` is null when the run was smaller than the target (fewer prior attempts or a lower rate). */
   target: { rate: number; attempts: number; p99Ms: number; isMet: boolean | null };
   prior: {
@@ -173,7 +174,7 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     const warm = await runLoad(plan);
     if (warm.mode !== "warmup") throw new Error("the load worker answered the wrong mode");
     log(`assess: open loop, ${rate} assess/s for ${seconds} s`);
-    const loadAverage = round(loadavg()[0] ?? 0, 2);
+    const startedOn = machine();
     const before = await assessHistogram(collector.url);
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     const cpuBefore = process.cpuUsage();
@@ -207,7 +208,7 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
       cpuMsPerAssess: cpuSplit(threadsBefore, threadsAfter, open.openLoop.ok),
     };
     return {
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, loadAverage },
+      machine: startedOn,
       target: {
         rate: TARGET.rate,
         attempts: TARGET.attempts,

@@ -31,7 +31,7 @@ async function bench(args: string[]): Promise<any> {
 describe("npm run bench -- --quick --json", () => {
   it("prints one JSON object with the ingest and memory results, every number finite", { timeout: 90_000 }, async () => {
     const result = await bench(["--quick", "--json", "--only", "ingest,memory", "--sessions", "40", "--streams", "200"]);
-    expect(result).toMatchObject({ quick: true, machine: { cores: expect.any(Number), loadAverage: expect.any(Number) } });
+    expect(result).toMatchObject({ quick: true, machine: { cores: expect.any(Number), loadAverage: expect.any(Number), paceMs: expect.any(Number) } });
     for (const server of ["collector", "bareUws", "httpWs"]) {
       expect(result.ingest[server]).toMatchObject({
         connected: 40,
