@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { generateAttempts } from "./generate.js";
-import { fileLines, InputLineError, parseAttemptLine, readAttemptLine, toAttempt } from "./input.js";
+import { fileLines, InputLineError, parseAttemptLine, readAttempts, readAttemptLine, toAttempt } from "./input.js";
 
 // Every input line is read by hand first (readAttemptLine) and by the schema only when the quick
 // reader does not plainly accept it. A fraud team must get exactly what the schema gives: the same
@@ -101,6 +101,26 @@ describe("fileLines", () => {
           expect(await collect(fileLines(path, range)), `${name} ${JSON.stringify(range)}`).toEqual(await collect(readlineLines(path, range)));
         }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves out a byte order mark at the file's start, and reads every line of an NDJSON file that has one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vakt-lines-"));
+    try {
+      const path = join(dir, "with-bom.ndjson");
+      const lines = generated.slice(0, 3).map((line) => JSON.stringify(line));
+      writeFileSync(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join("\r\n") + "\r\n")]));
+      expect(await collect(fileLines(path))).toEqual(lines);
+      // Only at the file's start, not at the start of a part of it.
+      const inside = join(dir, "bom-inside.ndjson");
+      writeFileSync(inside, Buffer.concat([Buffer.from("a\n"), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("b\n")]));
+      expect(await collect(fileLines(inside, { start: 2 }))).toEqual(["\ufeffb"]);
+      expect(await collect(fileLines(inside))).toEqual(["a", "\ufeffb"]);
+      const read = await readAttempts(path);
+      expect(read.skipped).toEqual([]);
+      expect(read.attempts.map((a) => a.order.id)).toEqual(generated.slice(0, 3).map((line) => (line.order as { id: string }).id));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
