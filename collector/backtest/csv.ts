@@ -3,8 +3,12 @@ import { z } from "zod";
 import { describeIssues } from "../validation.js";
 import { InputLineError } from "./line-error.js";
 
-/** Splits one CSV line (RFC 4180 quoting; a quoted field may not span lines). */
-export function parseCsvLine(text: string, line: number): string[] {
+/** The separators a mapping may name: spreadsheet programs in much of Europe write ";", and tab-separated exports are common. */
+export const CSV_DELIMITERS = [",", ";", "\t", "|"] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/** Splits one CSV line (RFC 4180 quoting; a quoted field may not span lines) at `delimiter`. */
+export function parseCsvLine(text: string, line: number, delimiter: CsvDelimiter = ","): string[] {
   const cells: string[] = [];
   let i = 0;
   for (;;) {
@@ -24,11 +28,11 @@ export function parseCsvLine(text: string, line: number): string[] {
         break;
       }
       cells.push(cell);
-      if (i < text.length && text[i] !== ",") throw new InputLineError(line, `unexpected text after a quoted CSV field at column ${i + 1}`);
+      if (i < text.length && text[i] !== delimiter) throw new InputLineError(line, `unexpected text after a quoted CSV field at column ${i + 1}`);
     } else {
-      const comma = text.indexOf(",", i);
-      cells.push(text.slice(i, comma < 0 ? text.length : comma).trim());
-      i = comma < 0 ? text.length : comma;
+      const next = text.indexOf(delimiter, i);
+      cells.push(text.slice(i, next < 0 ? text.length : next).trim());
+      i = next < 0 ? text.length : next;
     }
     if (i >= text.length) return cells;
     i += 1;
@@ -61,12 +65,15 @@ const columnRule = z
 
 const mappingSchema = z.strictObject({
   description: z.string().optional(),
+  delimiter: z.enum(CSV_DELIMITERS).default(","),
   fields: z.partialRecord(z.enum(FIELDS), columnRule).refine((fields) => fields["ts"] && fields["order.id"], "ts and order.id are required"),
 });
 
 type ColumnRule = z.output<typeof columnRule>;
 
 export interface CsvMapping {
+  /** What separates the cells of a line. */
+  delimiter: CsvDelimiter;
   checkHeader(header: string[]): void;
   toRecord(header: string[], cells: string[], line: number): Record<string, unknown>;
 }
@@ -82,10 +89,15 @@ export function loadCsvMapping(path: string): CsvMapping {
   const parsed = mappingSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`mapping ${path}:\n${describeIssues(parsed.error).map((p) => `  ${p}`).join("\n")}`);
   const fields = Object.entries(parsed.data.fields) as [string, ColumnRule][];
+  const { delimiter } = parsed.data;
   return {
+    delimiter,
     checkHeader(header) {
       const missing = fields.filter(([, rule]) => rule.column !== undefined && !header.includes(rule.column)).map(([, rule]) => rule.column);
-      if (missing.length > 0) throw new Error(`the CSV header has no column ${missing.map((c) => `"${c}"`).join(", ")} (it has: ${header.join(", ")})`);
+      if (missing.length === 0) return;
+      const other = header.length === 1 ? CSV_DELIMITERS.find((d) => d !== delimiter && header[0]!.includes(d)) : undefined;
+      const hint = other === undefined ? "" : `; if its cells are separated by ${JSON.stringify(other)}, say so in the mapping: "delimiter": ${JSON.stringify(other)}`;
+      throw new Error(`the CSV header has no column ${missing.map((c) => `"${c}"`).join(", ")} (it has: ${header.join(", ")})${hint}`);
     },
     toRecord(header, cells, line) {
       const record: Record<string, unknown> = {};

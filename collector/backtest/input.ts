@@ -127,7 +127,7 @@ export class LineReader {
     const { csv } = this.options;
     try {
       if (csv) {
-        const cells = parseCsvLine(text, lineNumber);
+        const cells = parseCsvLine(text, lineNumber, csv.delimiter);
         if (!this.header) {
           this.header = cells;
           csv.checkHeader(this.header);
