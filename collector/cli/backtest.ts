@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadCsvMapping } from "../backtest/csv.js";
 import { InputLineError } from "../backtest/input.js";
@@ -108,6 +108,7 @@ function parseOptions(args: string[]) {
   if (!values.input) throw new UsageError("--input FILE is required");
   if (!values.rules) throw new UsageError("--rules RULESET is required");
   if (!existsSync(values.input)) throw new UsageError(`--input: no file ${values.input}`);
+  if (!statSync(values.input).isFile()) throw new UsageError(`--input: ${values.input} is not a file`);
   if (!values.map && /\.csv$/i.test(values.input)) throw new UsageError("--input is a CSV file: give its column mapping with --map FILE");
   const labelDelayText = values["label-delay"];
   const labelDelayMs = labelDelayText === "0" ? 0 : parseDurationMs(labelDelayText);
