@@ -14,9 +14,13 @@ export interface FileHalfData {
   candidate: PortableRuleset;
   baseline?: PortableRuleset;
   labelDelayMs: number;
-  /** Positions of the replay this worker has gone through, for the main thread's progress. */
+  /** The worker's progress for the main thread's: its KiB read (`KIB_READ`), then positions of the replay gone through (`POSITIONS`). */
   progress: Int32Array;
 }
+
+export const KIB_READ = 0;
+export const POSITIONS = 1;
+export const PROGRESS_SLOTS = 2;
 
 /** What the worker sends once its part is read: its line count and bad lines (lines from 1 within the part); or, with strict, its first bad line. */
 export type HalfRead = { lines: number; skipped: { line: number; reason: string }[] } | { failed: { line: number; reason: string } };
@@ -31,7 +35,7 @@ async function replayMiddle(data: FileHalfData, port: NonNullable<typeof parentP
   const next = inbox(port);
   let read;
   try {
-    read = await readRange(data.path, { start: data.start, end: data.end }, { strict: data.strict });
+    read = await readRange(data.path, { start: data.start, end: data.end }, { strict: data.strict, onBytes: (bytes) => Atomics.store(data.progress, KIB_READ, Math.floor(bytes / 1024)) });
   } catch (err) {
     if (!(err instanceof InputLineError)) throw err;
     port.postMessage({ failed: { line: err.line, reason: err.reason } } satisfies HalfRead);
@@ -42,7 +46,7 @@ async function replayMiddle(data: FileHalfData, port: NonNullable<typeof parentP
   for (const attempt of read.attempts) attempt.line += linesBefore;
   const lane = new ReplayLane(rulesetOf(data.candidate), data.baseline ? rulesetOf(data.baseline) : undefined, data.labelDelayMs);
   const link = { send: (message: unknown, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer), receive: <T>() => next() as Promise<T> };
-  await new ReplayHalf(read.attempts, lane).replayWith(link, 1, (positions) => Atomics.store(data.progress, 0, positions));
+  await new ReplayHalf(read.attempts, lane).replayWith(link, 1, (positions) => Atomics.store(data.progress, POSITIONS, positions));
   port.postMessage({ result: lane.result() });
 }
 

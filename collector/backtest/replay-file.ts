@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CsvMapping } from "./csv.js";
 import { InputLineError, readAttempts, readRange, splitAfterNewline } from "./input.js";
-import type { FileHalfData, HalfRead, LinesBefore } from "./replay-file-worker.js";
+import { KIB_READ, POSITIONS, PROGRESS_SLOTS, type FileHalfData, type HalfRead, type LinesBefore } from "./replay-file-worker.js";
 import { inbox, ReplayHalf } from "./replay-half.js";
 import { ReplayLane, type LaneResult } from "./replay-lane.js";
 import { portableRuleset } from "./replay-worker.js";
@@ -13,8 +13,8 @@ export interface FileReplayOptions extends ReplayOptions {
   strict?: boolean;
   /** Read the file as CSV with this mapping. */
   csv?: CsvMapping;
-  /** Each line read (on this thread). */
-  onLine?: (line: number) => void;
+  /** How much of the file has been read, in bytes, while it is read (on all threads together). */
+  onRead?: (bytes: number, ofBytes: number) => void;
   /** The input is read and the replay begins. */
   onReplayStart?: () => void;
 }
@@ -46,10 +46,12 @@ export async function replayFile(path: string, options: FileReplayOptions): Prom
   const threads = options.threads ?? (availableParallelism() >= 2 && statSync(path).size >= MIN_BYTES_FOR_WORKER && existsSync(FILE_WORKER_URL) ? 2 : 1);
   const middle = threads === 2 && !options.csv ? middleOf(path) : undefined;
   if (middle !== undefined) return replayHalves(path, middle, options);
+  const { onRead } = options;
+  const size = statSync(path).size;
   const read = await readAttempts(path, {
     strict,
     ...(options.csv ? { csv: options.csv } : {}),
-    ...(options.onLine ? { onLine: options.onLine } : {}),
+    ...(onRead ? { onBytes: (bytes: number) => onRead(bytes, size) } : {}),
   });
   const replayThreadCount = options.threads ?? replayThreads(read.attempts.length);
   options.onReplayStart?.();
@@ -77,7 +79,7 @@ function middleOf(path: string): { start: number; end: number } | undefined {
 async function replayHalves(path: string, middle: { start: number; end: number }, options: FileReplayOptions): Promise<FileReplay> {
   const { candidate, baseline } = options;
   const strict = options.strict === true;
-  const progress = new Int32Array(new SharedArrayBuffer(4));
+  const progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
   const data: FileHalfData = {
     path,
     start: middle.start,
@@ -97,18 +99,23 @@ async function replayHalves(path: string, middle: { start: number; end: number }
   stopped.catch(() => {});
   const fromWorker = <T>() => Promise.race([next() as Promise<T>, stopped]);
   try {
-    const onLine = options.onLine;
-    const first = await readRange(path, { end: middle.start - 1 }, { strict, ...(onLine ? { onLine } : {}) });
+    const { onRead } = options;
+    const size = statSync(path).size;
+    let ours = 0;
+    const onBytes = onRead && ((bytes: number) => onRead(Math.min(size, ours + bytes + Atomics.load(progress, KIB_READ) * 1024), size));
+    const first = await readRange(path, { end: middle.start - 1 }, { strict, ...(onBytes ? { onBytes } : {}) });
+    ours = middle.start;
     worker.postMessage({ linesBefore: first.lines } satisfies LinesBefore);
     let last: Awaited<ReturnType<typeof readRange>> | undefined;
     let lastFailure: InputLineError | undefined;
     try {
-      last = await readRange(path, { start: middle.end }, { strict, ...(onLine ? { onLine: (line) => onLine(first.lines + line) } : {}) });
+      last = await readRange(path, { start: middle.end }, { strict, ...(onBytes ? { onBytes } : {}) });
     } catch (err) {
       if (!(err instanceof InputLineError)) throw err;
       lastFailure = err;
     }
     const theirs = await fromWorker<HalfRead>();
+    onRead?.(size, size);
     if ("failed" in theirs) throw new InputLineError(first.lines + theirs.failed.line, theirs.failed.reason);
     const linesBeforeLast = first.lines + theirs.lines;
     if (lastFailure !== undefined) throw new InputLineError(linesBeforeLast + lastFailure.line, lastFailure.reason);
@@ -125,7 +132,7 @@ async function replayHalves(path: string, middle: { start: number; end: number }
     const started = performance.now();
     const link = { send: (message: unknown, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer), receive: fromWorker };
     const { onProgress } = options;
-    const total = await half.replayWith(link, 0, (positions, of) => onProgress?.(Math.min(positions, Atomics.load(progress, 0)), of));
+    const total = await half.replayWith(link, 0, (positions, of) => onProgress?.(Math.min(positions, Atomics.load(progress, POSITIONS)), of));
     const second = (await fromWorker<{ result: LaneResult }>()).result;
     const result = replayResult([lane.result(), second], options, total, performance.now() - started);
     onProgress?.(total, total);

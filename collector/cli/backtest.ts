@@ -45,7 +45,7 @@ export async function backtestCommand(args: string[]): Promise<number> {
     const read = await replayFile(options.input, {
       strict: options.strict,
       ...(options.map ? { csv: loadCsvMapping(options.map) } : {}),
-      onLine: (line) => progress.update(`reading line ${line}`),
+      onRead: (bytes, ofBytes) => progress.update(`reading ${bar(bytes / ofBytes)} ${megabytes(bytes)} of ${megabytes(ofBytes)} MB`),
       onReplayStart: () => (startedMs = Date.now()),
       candidate,
       ...(baseline ? { baseline } : {}),
@@ -139,6 +139,7 @@ function bar(share: number): string {
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }
 
+const megabytes = (bytes: number) => Math.round(bytes / 1e6).toLocaleString("en");
 const pct = (part: number, whole: number) => (whole === 0 ? "-" : `${((100 * part) / whole).toFixed(1)}%`);
 
 function formatStats(stats: RulesetStats): string[] {

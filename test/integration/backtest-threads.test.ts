@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -56,9 +56,18 @@ describe("backtest replay on two threads", () => {
     writeFileSync(path, lines.join("\n") + "\n");
     const options = { candidate: { name: "default", ruleset: DEFAULT_RULESET }, baseline: { name: "strict", ruleset: baseline }, labelDelayMs: 6 * 3_600_000 };
 
-    const one = await replayFile(path, { ...options, threads: 1 });
+    const size = statSync(path).size;
+    const readOne: [number, number][] = [];
+    const one = await replayFile(path, { ...options, threads: 1, onRead: (bytes: number, of: number) => readOne.push([bytes, of]) });
     const progress: number[] = [];
-    const two = await replayFile(path, { ...options, threads: 2, onProgress: (done: number) => progress.push(done) });
+    const readTwo: [number, number][] = [];
+    const two = await replayFile(path, { ...options, threads: 2, onProgress: (done: number) => progress.push(done), onRead: (bytes: number, of: number) => readTwo.push([bytes, of]) });
+    // Reading reports the bytes read of the file's size, on both threads together, rising to all of it.
+    for (const read of [readOne, readTwo]) {
+      expect(read.length).toBeGreaterThan(1);
+      expect(read.every(([bytes, of], i) => of === size && bytes <= size && (i === 0 || bytes >= read[i - 1]![0]))).toBe(true);
+      expect(read.at(-1)).toEqual([size, size]);
+    }
     const comparable = ({ durationMs: _d, attemptsPerSecond: _a, ...rest }: Record<string, unknown>) => JSON.stringify(rest);
     expect(comparable(two.result)).toBe(comparable(one.result));
     expect(two.attempts).toBe(3_000);
