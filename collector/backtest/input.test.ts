@@ -1,7 +1,8 @@
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { generateAttempts } from "./generate.js";
 import { fileLines, InputLineError, parseAttemptLine, readAttempts, readAttemptLine, toAttempt } from "./input.js";
@@ -101,6 +102,29 @@ describe("fileLines", () => {
           expect(await collect(fileLines(path, range)), `${name} ${JSON.stringify(range)}`).toEqual(await collect(readlineLines(path, range)));
         }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads a gzip-compressed file as the same lines, reporting the compressed bytes read, and names a damaged one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vakt-lines-"));
+    try {
+      const text = generated.map((line) => JSON.stringify(line)).join("\n") + "\n";
+      const plain = join(dir, "attempts.ndjson");
+      const compressed = join(dir, "attempts.ndjson.gz");
+      writeFileSync(plain, text);
+      writeFileSync(compressed, gzipSync(text));
+      const bytes: number[] = [];
+      const read = await readAttempts(compressed, { onBytes: (n) => bytes.push(n) });
+      expect(read).toEqual(await readAttempts(plain));
+      expect(read.attempts).toHaveLength(generated.length);
+      expect(bytes.at(-1)).toBe(statSync(compressed).size);
+
+      const cut = join(dir, "cut.ndjson.gz");
+      writeFileSync(cut, gzipSync(text).subarray(0, 5_000));
+      await expect(readAttempts(cut)).rejects.toThrow(`${cut} is gzip-compressed but cannot be decompressed: unexpected end of file`);
+      await expect(collect(fileLines(compressed, { end: 99 }))).rejects.toThrow("is gzip-compressed: it is read whole, not in parts");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CsvMapping } from "./csv.js";
-import { InputLineError, readAttempts, readRange, splitAfterNewline } from "./input.js";
+import { InputLineError, isGzipFile, readAttempts, readRange, splitAfterNewline } from "./input.js";
 import { KIB_READ, POSITIONS, PROGRESS_SLOTS, type FileHalfData, type HalfRead, type LinesBefore } from "./replay-file-worker.js";
 import { inbox, ReplayHalf } from "./replay-half.js";
 import { ReplayLane, type LaneResult } from "./replay-lane.js";
@@ -44,7 +44,7 @@ const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 export async function replayFile(path: string, options: FileReplayOptions): Promise<FileReplay> {
   const strict = options.strict === true;
   const threads = options.threads ?? (availableParallelism() >= 2 && statSync(path).size >= MIN_BYTES_FOR_WORKER && existsSync(FILE_WORKER_URL) ? 2 : 1);
-  const middle = threads === 2 && !options.csv ? middleOf(path) : undefined;
+  const middle = threads === 2 && !options.csv && !isGzipFile(path) ? middleOf(path) : undefined;
   if (middle !== undefined) return replayHalves(path, middle, options);
   const { onRead } = options;
   const size = statSync(path).size;

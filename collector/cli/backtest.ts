@@ -10,7 +10,7 @@ import { parseRuleset, RulesetError, type Ruleset } from "../rules/ruleset.js";
 import { Progress } from "./progress.js";
 
 export const BACKTEST_USAGE = `usage: vakt backtest --input FILE --rules RULESET [--baseline RULESET] [options]
-  --input FILE          attempts, one JSON object per line (or CSV with --map)
+  --input FILE          attempts, one JSON object per line (or CSV with --map); gzip-compressed or not
   --rules RULESET       the candidate: a ruleset JSON file or a built-in name (default)
   --baseline RULESET    compare with this ruleset and list the attempts whose decision changed
   --map FILE            read --input as CSV, with this column mapping (see docs/backtest.md)
@@ -109,7 +109,7 @@ function parseOptions(args: string[]) {
   if (!values.rules) throw new UsageError("--rules RULESET is required");
   if (!existsSync(values.input)) throw new UsageError(`--input: no file ${values.input}`);
   if (!statSync(values.input).isFile()) throw new UsageError(`--input: ${values.input} is not a file`);
-  if (!values.map && /\.csv$/i.test(values.input)) throw new UsageError("--input is a CSV file: give its column mapping with --map FILE");
+  if (!values.map && /\.csv(\.gz)?$/i.test(values.input)) throw new UsageError("--input is a CSV file: give its column mapping with --map FILE");
   const labelDelayText = values["label-delay"];
   const labelDelayMs = labelDelayText === "0" ? 0 : parseDurationMs(labelDelayText);
   if (labelDelayMs === undefined) throw new UsageError(`--label-delay: "${labelDelayText}" is not a duration such as 0, 12h or 7d`);

@@ -111,6 +111,8 @@ describe("npx vakt backtest", () => {
     expect(noDelay.stderr).toMatch(/--label-delay: "soon" is not a duration/);
     const csvWithoutMap = await vakt(["backtest", "--input", file("x.csv", "a,b\n1,2"), "--rules", "default"]);
     expect(csvWithoutMap.stderr).toMatch(/give its column mapping with --map/);
+    const gzippedCsvWithoutMap = await vakt(["backtest", "--input", file("x.csv.gz", "a,b\n1,2"), "--rules", "default"]);
+    expect(gzippedCsvWithoutMap.stderr).toMatch(/give its column mapping with --map/);
     const directory = await vakt(["backtest", "--input", tmpdir(), "--rules", "default"]);
     expect(directory.code).toBe(2);
     expect(directory.stderr).toContain(`--input: ${tmpdir()} is not a file`);

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 
 const dir = mkdtempSync(join(tmpdir(), "vakt-backtest-threads-"));
@@ -80,6 +81,12 @@ describe("backtest replay on two threads", () => {
     expect(changedLines.some((line: number) => line > 1_500)).toBe(true);
     expect(changedLines.some((line: number) => line < 1_500)).toBe(true);
     expect(progress.at(-1)).toBe(3_000);
+    // Compressed, the file is read on one thread and its evaluation shared: the same result.
+    const compressed = join(dir, "split.ndjson.gz");
+    writeFileSync(compressed, gzipSync(readFileSync(path)));
+    const fromGzip = await replayFile(compressed, { ...options, threads: 2 });
+    expect(comparable(fromGzip.result)).toBe(comparable(one.result));
+    expect(fromGzip.skipped.map((e: Error) => e.message)).toEqual(one.skipped.map((e: Error) => e.message));
 
     // With strict, the file's first bad line is the one thrown, in whichever part it is, as a one-thread read would.
     await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 201: not valid JSON/);
