@@ -72,6 +72,8 @@ const mappingSchema = z.strictObject({
 type ColumnRule = z.output<typeof columnRule>;
 
 export interface CsvMapping {
+  /** The mapping as its file gave it: another thread builds the same mapping from it (`csvMappingOf`). */
+  source: unknown;
   /** What separates the cells of a line. */
   delimiter: CsvDelimiter;
   checkHeader(header: string[]): void;
@@ -86,11 +88,17 @@ export function loadCsvMapping(path: string): CsvMapping {
   } catch (err) {
     throw new Error(`mapping ${path}: ${(err as Error).message}`);
   }
+  return csvMappingOf(raw, `mapping ${path}`);
+}
+
+/** The mapping of a mapping file's JSON (`raw`); a problem is thrown named after `name`. */
+export function csvMappingOf(raw: unknown, name: string): CsvMapping {
   const parsed = mappingSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`mapping ${path}:\n${describeIssues(parsed.error).map((p) => `  ${p}`).join("\n")}`);
+  if (!parsed.success) throw new Error(`${name}:\n${describeIssues(parsed.error).map((p) => `  ${p}`).join("\n")}`);
   const fields = Object.entries(parsed.data.fields) as [string, ColumnRule][];
   const { delimiter } = parsed.data;
   return {
+    source: raw,
     delimiter,
     checkHeader(header) {
       const missing = fields.filter(([, rule]) => rule.column !== undefined && !header.includes(rule.column)).map(([, rule]) => rule.column);

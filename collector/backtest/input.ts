@@ -112,6 +112,8 @@ export interface ReadResult {
 export interface ReadOptions {
   strict?: boolean;
   csv?: CsvMapping;
+  /** The CSV's header, for a part of the file after it. */
+  csvHeader?: string[];
   /** Bytes of the file (or of the range) read so far, after each read of up to 1 MiB. */
   onBytes?: (bytes: number) => void;
 }
@@ -123,7 +125,10 @@ export class LineReader {
   readonly skipped: InputLineError[] = [];
   private header: string[] | undefined;
 
-  constructor(private readonly options: { strict?: boolean; csv?: CsvMapping }) {}
+  /** `csvHeader`: the CSV's header, when these lines come after it (a part of the file other than its start). */
+  constructor(private readonly options: { strict?: boolean; csv?: CsvMapping; csvHeader?: string[] }) {
+    this.header = options.csvHeader;
+  }
 
   read(text: string, lineNumber: number): void {
     if (text.trim() === "") return;
@@ -246,6 +251,24 @@ export async function readRange(path: string, range: { start?: number; end?: num
     reader.read(text, lines);
   }
   return { attempts: reader.attempts, skipped: reader.skipped, lines };
+}
+
+/**
+ * The cells of a CSV file's header when it is the file's first line and reads as one: what a part of
+ * the file other than its start is read with. Undefined otherwise (a blank or bad first line: the
+ * file is then read whole, from its start).
+ */
+export async function csvHeaderOf(path: string, csv: CsvMapping): Promise<string[] | undefined> {
+  for await (const text of fileLines(path)) {
+    if (text.trim() === "") return undefined;
+    try {
+      return parseCsvLine(text, 1, csv.delimiter);
+    } catch (err) {
+      if (err instanceof InputLineError) return undefined;
+      throw err;
+    }
+  }
+  return undefined;
 }
 
 /** The byte just after the first newline at or after `fraction` of the file (a half: 0.5), or undefined if there is none before its end. */

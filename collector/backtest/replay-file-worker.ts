@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { csvMappingOf } from "./csv.js";
 import { InputLineError } from "./line-error.js";
 import { readRange } from "./input.js";
 import { inbox, ReplayHalf } from "./replay-half.js";
@@ -14,6 +15,8 @@ export interface FileHalfData {
   candidate: PortableRuleset;
   baseline?: PortableRuleset;
   labelDelayMs: number;
+  /** For a CSV file: its mapping (as its file gave it) and its header's cells. */
+  csv?: { mapping: unknown; header: string[] };
   /** The worker's progress for the main thread's: its KiB read (`KIB_READ`), then positions of the replay gone through (`POSITIONS`). */
   progress: Int32Array;
 }
@@ -35,7 +38,8 @@ async function replayMiddle(data: FileHalfData, port: NonNullable<typeof parentP
   const next = inbox(port);
   let read;
   try {
-    read = await readRange(data.path, { start: data.start, end: data.end }, { strict: data.strict, onBytes: (bytes) => Atomics.store(data.progress, KIB_READ, Math.floor(bytes / 1024)) });
+    const csv = data.csv && { csv: csvMappingOf(data.csv.mapping, "the CSV mapping"), csvHeader: data.csv.header };
+    read = await readRange(data.path, { start: data.start, end: data.end }, { strict: data.strict, ...csv, onBytes: (bytes) => Atomics.store(data.progress, KIB_READ, Math.floor(bytes / 1024)) });
   } catch (err) {
     if (!(err instanceof InputLineError)) throw err;
     port.postMessage({ failed: { line: err.line, reason: err.reason } } satisfies HalfRead);

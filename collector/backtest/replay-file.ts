@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { CsvMapping } from "./csv.js";
-import { InputLineError, isGzipFile, readAttempts, readRange, splitAfterNewline } from "./input.js";
+import { csvHeaderOf, InputLineError, isGzipFile, readAttempts, readRange, splitAfterNewline } from "./input.js";
 import { KIB_READ, POSITIONS, PROGRESS_SLOTS, type FileHalfData, type HalfRead, type LinesBefore } from "./replay-file-worker.js";
 import { inbox, ReplayHalf } from "./replay-half.js";
 import { ReplayLane, type LaneResult } from "./replay-lane.js";
@@ -27,6 +27,8 @@ export interface FileReplay {
   skipped: InputLineError[];
   /** Threads the replay ran on. */
   threads: 1 | 2;
+  /** Threads the file was read on: 2 when each read a part of it. */
+  readOn: 1 | 2;
 }
 
 const FILE_WORKER_URL = new URL("./replay-file-worker.js", import.meta.url);
@@ -34,18 +36,23 @@ const FILE_WORKER_URL = new URL("./replay-file-worker.js", import.meta.url);
 const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
 
 /**
- * `vakt backtest`'s read and replay of one input file. A large NDJSON file on a machine with two or
- * more cores is replayed by two threads that each read, identify and evaluate half of the file (one
- * its first and last quarters, the other its middle) and record the other half's attempts from their times, labels and identifier hashes: no order
- * crosses between them, and copying orders to a second thread cost about as much as evaluating them.
+ * `vakt backtest`'s read and replay of one input file. A large uncompressed NDJSON file, or CSV file
+ * whose first line is its header, on a machine with two or more cores is replayed by two threads that
+ * each read, identify and evaluate half of the file (one its first and last quarters, the other its
+ * middle) and record the other half's attempts from their times, labels and identifier hashes: no
+ * order crosses between them, and copying orders to a second thread cost about as much as evaluating them.
  * The result is the one-thread replay's, byte for byte (see `replay`). Anything else is read, then
  * replayed by `replay`.
  */
 export async function replayFile(path: string, options: FileReplayOptions): Promise<FileReplay> {
   const strict = options.strict === true;
   const threads = options.threads ?? (availableParallelism() >= 2 && statSync(path).size >= MIN_BYTES_FOR_WORKER && existsSync(FILE_WORKER_URL) ? 2 : 1);
-  const middle = threads === 2 && !options.csv && !isGzipFile(path) ? middleOf(path) : undefined;
-  if (middle !== undefined) return replayHalves(path, middle, options);
+  const middle = threads === 2 && !isGzipFile(path) ? middleOf(path) : undefined;
+  if (middle !== undefined) {
+    const csvHeader = options.csv ? await csvHeaderOf(path, options.csv) : undefined;
+    if (options.csv && csvHeader) options.csv.checkHeader(csvHeader);
+    if (!options.csv || csvHeader) return replayHalves(path, middle, options, csvHeader);
+  }
   const { onRead } = options;
   const size = statSync(path).size;
   const read = await readAttempts(path, {
@@ -56,7 +63,7 @@ export async function replayFile(path: string, options: FileReplayOptions): Prom
   const replayThreadCount = options.threads ?? replayThreads(read.attempts.length);
   options.onReplayStart?.();
   const result = await replay(read.attempts, { ...options, threads: replayThreadCount });
-  return { result, attempts: read.attempts.length, skipped: read.skipped, threads: replayThreadCount };
+  return { result, attempts: read.attempts.length, skipped: read.skipped, threads: replayThreadCount, readOn: 1 };
 }
 
 /**
@@ -76,8 +83,8 @@ function middleOf(path: string): { start: number; end: number } | undefined {
  * start to the next part's) in a worker. A bad line with `strict` is thrown as a one-thread read
  * would: the first part's first, else the middle's, else the last part's.
  */
-async function replayHalves(path: string, middle: { start: number; end: number }, options: FileReplayOptions): Promise<FileReplay> {
-  const { candidate, baseline } = options;
+async function replayHalves(path: string, middle: { start: number; end: number }, options: FileReplayOptions, csvHeader?: string[]): Promise<FileReplay> {
+  const { candidate, baseline, csv } = options;
   const strict = options.strict === true;
   const progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
   const data: FileHalfData = {
@@ -89,6 +96,7 @@ async function replayHalves(path: string, middle: { start: number; end: number }
     ...(baseline ? { baseline: portableRuleset(baseline.ruleset) } : {}),
     labelDelayMs: options.labelDelayMs ?? 0,
     progress,
+    ...(csv && csvHeader ? { csv: { mapping: csv.source, header: csvHeader } } : {}),
   };
   const worker = new Worker(FILE_WORKER_URL, { workerData: { replayFileHalf: data } });
   const next = inbox(worker);
@@ -103,13 +111,13 @@ async function replayHalves(path: string, middle: { start: number; end: number }
     const size = statSync(path).size;
     let ours = 0;
     const onBytes = onRead && ((bytes: number) => onRead(Math.min(size, ours + bytes + Atomics.load(progress, KIB_READ) * 1024), size));
-    const first = await readRange(path, { end: middle.start - 1 }, { strict, ...(onBytes ? { onBytes } : {}) });
+    const first = await readRange(path, { end: middle.start - 1 }, { strict, ...(csv ? { csv } : {}), ...(onBytes ? { onBytes } : {}) });
     ours = middle.start;
     worker.postMessage({ linesBefore: first.lines } satisfies LinesBefore);
     let last: Awaited<ReturnType<typeof readRange>> | undefined;
     let lastFailure: InputLineError | undefined;
     try {
-      last = await readRange(path, { start: middle.end }, { strict, ...(onBytes ? { onBytes } : {}) });
+      last = await readRange(path, { start: middle.end }, { strict, ...(csv && csvHeader ? { csv, csvHeader } : {}), ...(onBytes ? { onBytes } : {}) });
     } catch (err) {
       if (!(err instanceof InputLineError)) throw err;
       lastFailure = err;
@@ -136,7 +144,7 @@ async function replayHalves(path: string, middle: { start: number; end: number }
     const second = (await fromWorker<{ result: LaneResult }>()).result;
     const result = replayResult([lane.result(), second], options, total, performance.now() - started);
     onProgress?.(total, total);
-    return { result, attempts: total, skipped, threads: 2 };
+    return { result, attempts: total, skipped, threads: 2, readOn: 2 };
   } finally {
     await worker.terminate();
   }

@@ -100,4 +100,68 @@ describe("backtest replay on two threads", () => {
     writeFileSync(path, lines.join("\n"));
     await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 11: /);
   }, 120_000);
+
+  it("replays a CSV file split between two threads exactly as one thread does, the header read once for both", async () => {
+    const { replayFile } = await dist("backtest/replay-file.js");
+    const { csvMappingOf } = await dist("backtest/csv.js");
+    const { generateAttempts } = await dist("backtest/generate.js");
+    const { DEFAULT_RULESET } = await dist("rules/default-ruleset.js");
+    const columns = ["time", "order", "amount", "email", "phone", "name", "street", "postcode", "city", "country", "device", "ip", "label"];
+    const csv = csvMappingOf(
+      {
+        delimiter: ";",
+        fields: {
+          ts: { column: "time", format: "datetime" },
+          "order.id": { column: "order" },
+          "order.amount": { column: "amount", format: "integer" },
+          "order.currency": { value: "SEK" },
+          "order.email": { column: "email" },
+          "order.phone": { column: "phone" },
+          "order.shipping.name": { column: "name" },
+          "order.shipping.line1": { column: "street" },
+          "order.shipping.postalCode": { column: "postcode" },
+          "order.shipping.city": { column: "city" },
+          "order.shipping.country": { column: "country" },
+          "device.id": { column: "device" },
+          ip: { column: "ip" },
+          label: { column: "label", map: { fraud: "fraud", legit: "legit" } },
+        },
+      },
+      "test mapping",
+    );
+    const cell = (value: unknown) => (value === undefined || value === null ? "" : `"${String(value).replaceAll('"', '""')}"`);
+    const lines = [columns.join(";")];
+    for (const { attempt: a } of generateAttempts({ seed: 6, orders: 3_000, days: 3 })) {
+      const o = a.order;
+      lines.push([a.ts, o.id, o.amount, o.email, o.phone, o.shipping?.name, o.shipping?.line1, o.shipping?.postalCode, o.shipping?.city, o.shipping?.country, a.device?.id, a.ip, a.label].map(cell).join(";"));
+    }
+    // A bad line in each part: the first quarter (this thread), the middle (the worker), the last quarter.
+    lines.splice(300, 0, '"never closed;x');
+    lines.splice(1_600, 0, "not a time;o;1");
+    lines.splice(2_700, 0, ";;;");
+    const path = join(dir, "split.csv");
+    writeFileSync(path, lines.join("\r\n") + "\r\n");
+    const options = { csv, candidate: { name: "default", ruleset: DEFAULT_RULESET }, labelDelayMs: 6 * 3_600_000 };
+
+    const one = await replayFile(path, { ...options, threads: 1 });
+    const two = await replayFile(path, { ...options, threads: 2 });
+    expect(one.readOn).toBe(1);
+    expect(two.readOn).toBe(2);
+    const comparable = ({ durationMs: _d, attemptsPerSecond: _a, ...rest }: Record<string, unknown>) => JSON.stringify(rest);
+    expect(comparable(two.result)).toBe(comparable(one.result));
+    expect(one.attempts).toBe(3_000);
+    expect(two.attempts).toBe(3_000);
+    expect(one.skipped.map((e: { line: number }) => e.line)).toEqual([301, 1_601, 2_701]);
+    expect(two.skipped.map((e: Error) => e.message)).toEqual(one.skipped.map((e: Error) => e.message));
+    await expect(replayFile(path, { ...options, threads: 2, strict: true })).rejects.toThrow(/^line 301: a quoted CSV field is not closed/);
+
+    // A header the mapping does not fit is refused before either thread reads on.
+    writeFileSync(path, ["when;order", ...lines.slice(1)].join("\n"));
+    await expect(replayFile(path, { ...options, threads: 2 })).rejects.toThrow(/the CSV header has no column "time"/);
+    // A first line that is not the header (a blank one): the file is read whole on one thread, as before.
+    writeFileSync(path, ["", ...lines].join("\n"));
+    const blankFirst = await replayFile(path, { ...options, threads: 2 });
+    expect(blankFirst.readOn).toBe(1);
+    expect(comparable(blankFirst.result)).toBe(comparable(one.result));
+  }, 120_000);
 });
