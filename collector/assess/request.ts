@@ -96,7 +96,8 @@ export function readAssessRequest(value: unknown): AssessRequest | undefined {
 
 type Fields = Record<string, unknown>;
 
-function isPlainObject(value: unknown): value is Fields {
+/** An object with named fields, as JSON decodes one (not null, not an array). */
+export function isPlainObject(value: unknown): value is Fields {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -4,7 +4,7 @@ import { pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { z } from "zod";
 import type { EnvironmentSignals } from "../../sdk/protocol.js";
-import { orderSchema, readOrder, type Order } from "../assess/request.js";
+import { isPlainObject, orderSchema, readOrder, type Order } from "../assess/request.js";
 import type { Label } from "../store/types.js";
 import { signalsSchema } from "../protocol/client-frame.js";
 import { isSignals } from "../protocol/frame-check.js";
@@ -65,10 +65,9 @@ const LINE_KEYS = new Set(["ts", "order", "ip", "device", "signals", "label"]);
  * fifths of reading a file; the test holds the two to the same answers.
  */
 export function readAttemptLine(value: unknown, line: number): BacktestAttempt | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const fields = value as Record<string, unknown>;
-  for (const key in fields) if (!LINE_KEYS.has(key)) return undefined;
-  const { ts, ip, device, signals, label } = fields;
+  if (!isPlainObject(value)) return undefined;
+  for (const key in value) if (!LINE_KEYS.has(key)) return undefined;
+  const { ts, ip, device, signals, label } = value;
   let tsMs: number;
   if (typeof ts === "number") {
     if (!Number.isInteger(ts) || ts < 0 || ts > 8.64e15) return undefined;
@@ -77,7 +76,7 @@ export function readAttemptLine(value: unknown, line: number): BacktestAttempt |
     tsMs = Date.parse(ts);
     if (!Number.isFinite(tsMs)) return undefined;
   } else return undefined;
-  const order = readOrder(fields.order);
+  const order = readOrder(value.order);
   if (order === undefined) return undefined;
   if (label !== undefined && label !== null && label !== "fraud" && label !== "legit") return undefined;
   const attempt: BacktestAttempt = { line, tsMs, order, label: label ?? null };
@@ -98,9 +97,9 @@ export function readAttemptLine(value: unknown, line: number): BacktestAttempt |
 }
 
 function readDeviceId(device: unknown): string | undefined {
-  if (typeof device !== "object" || device === null || Array.isArray(device)) return undefined;
+  if (!isPlainObject(device)) return undefined;
   for (const key in device) if (key !== "id") return undefined;
-  const { id } = device as { id?: unknown };
+  const { id } = device;
   return typeof id === "string" && id.length >= 1 && id.length <= 200 ? id : undefined;
 }
 
@@ -126,7 +125,7 @@ export class LineReader {
   private header: string[] | undefined;
 
   /** `csvHeader`: the CSV's header, when these lines come after it (a part of the file other than its start). */
-  constructor(private readonly options: { strict?: boolean; csv?: CsvMapping; csvHeader?: string[] }) {
+  constructor(private readonly options: Pick<ReadOptions, "strict" | "csv" | "csvHeader">) {
     this.header = options.csvHeader;
   }
 

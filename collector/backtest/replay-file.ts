@@ -46,15 +46,15 @@ const MIN_BYTES_FOR_WORKER = 16 * 1024 * 1024;
  */
 export async function replayFile(path: string, options: FileReplayOptions): Promise<FileReplay> {
   const strict = options.strict === true;
-  const threads = options.threads ?? (availableParallelism() >= 2 && statSync(path).size >= MIN_BYTES_FOR_WORKER && existsSync(FILE_WORKER_URL) ? 2 : 1);
+  const size = statSync(path).size;
+  const threads = options.threads ?? (availableParallelism() >= 2 && size >= MIN_BYTES_FOR_WORKER && existsSync(FILE_WORKER_URL) ? 2 : 1);
   const middle = threads === 2 && !isGzipFile(path) ? middleOf(path) : undefined;
   if (middle !== undefined) {
     const csvHeader = options.csv ? await csvHeaderOf(path, options.csv) : undefined;
     if (options.csv && csvHeader) options.csv.checkHeader(csvHeader);
-    if (!options.csv || csvHeader) return replayHalves(path, middle, options, csvHeader);
+    if (!options.csv || csvHeader) return replayHalves(path, size, middle, options, csvHeader);
   }
   const { onRead } = options;
-  const size = statSync(path).size;
   const read = await readAttempts(path, {
     strict,
     ...(options.csv ? { csv: options.csv } : {}),
@@ -79,11 +79,11 @@ function middleOf(path: string): { start: number; end: number } | undefined {
 }
 
 /**
- * The first and last quarters of the file on this thread, the middle half (`middle`, from a line's
- * start to the next part's) in a worker. A bad line with `strict` is thrown as a one-thread read
- * would: the first part's first, else the middle's, else the last part's.
+ * The first and last quarters of the file (of `size` bytes) on this thread, the middle half (`middle`,
+ * from a line's start to the next part's) in a worker. A bad line with `strict` is thrown as a
+ * one-thread read would: the first part's first, else the middle's, else the last part's.
  */
-async function replayHalves(path: string, middle: { start: number; end: number }, options: FileReplayOptions, csvHeader?: string[]): Promise<FileReplay> {
+async function replayHalves(path: string, size: number, middle: { start: number; end: number }, options: FileReplayOptions, csvHeader?: string[]): Promise<FileReplay> {
   const { candidate, baseline, csv } = options;
   const strict = options.strict === true;
   const progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
@@ -108,7 +108,6 @@ async function replayHalves(path: string, middle: { start: number; end: number }
   const fromWorker = <T>() => Promise.race([next() as Promise<T>, stopped]);
   try {
     const { onRead } = options;
-    const size = statSync(path).size;
     let ours = 0;
     const onBytes = onRead && ((bytes: number) => onRead(Math.min(size, ours + bytes + Atomics.load(progress, KIB_READ) * 1024), size));
     const first = await readRange(path, { end: middle.start - 1 }, { strict, ...(csv ? { csv } : {}), ...(onBytes ? { onBytes } : {}) });
