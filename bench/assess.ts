@@ -74,8 +74,11 @@ export interface AssessBenchResult {
   openLoop: OpenLoopResult & {
     /** Requests sent before the run (not counted), so that the run meets a warmed-up collector. */
     warmup: { requests: number; errors: number };
-    /** The collector's own vakt_assess_duration_seconds over the run (from a parsed request to a recorded answer). */
-    server: { count: number; meanMs: number; p50AtMostMs: number; p99AtMostMs: number };
+    /**
+     * The collector's own vakt_assess_duration_seconds over the run (from a parsed request to a recorded
+     * answer), and of it `recording`: vakt_assess_record_seconds, the wait for the attempt's durable write.
+     */
+    server: ServerLatency & { recording: ServerLatency };
     /** Delay of the collector's event loop during the run (ms). */
     eventLoopDelayMs: { p50: number; p99: number; max: number };
     /** CPU the collector's process (event loop, LMDB's writer thread, GC) used, in cores. */
@@ -87,6 +90,14 @@ export interface AssessBenchResult {
     cpuMsPerAssess: { mainThread: number; otherThreads: number };
   };
   closedLoop: ClosedLoopResult | null;
+}
+
+/** A histogram's change over the run: its count, mean and the bucket bounds its p50 and p99 fall under. */
+interface ServerLatency {
+  count: number;
+  meanMs: number;
+  p50AtMostMs: number;
+  p99AtMostMs: number;
 }
 
 const SITE_KEY = "pk_bench";
@@ -202,7 +213,7 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     const openLoop = {
       ...open.openLoop,
       warmup: { requests: warm.requests, errors: warm.errors },
-      server: serverLatency(before, after),
+      server: { ...serverLatency(before.duration, after.duration), recording: serverLatency(before.record, after.record) },
       eventLoopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
       cpuCores,
       cpuMsPerAssess: cpuSplit(threadsBefore, threadsAfter, open.openLoop.ok),
@@ -317,27 +328,37 @@ function cpuSplit(before: Map<number, number>, after: Map<number, number>, reque
   return { mainThread: round(main / Math.max(1, requests)), otherThreads: round(others / Math.max(1, requests)) };
 }
 
-/** Cumulative bucket counts of vakt_assess_duration_seconds, by upper bound in seconds, plus sum and count. */
+/** Cumulative bucket counts of a Prometheus histogram, by upper bound in seconds, plus sum and count. */
 interface Histogram {
   buckets: Map<number, number>;
   sum: number;
   count: number;
 }
 
-async function assessHistogram(url: string): Promise<Histogram> {
+/** vakt_assess_duration_seconds and vakt_assess_record_seconds as /metrics gives them now. */
+async function assessHistogram(url: string): Promise<{ duration: Histogram; record: Histogram }> {
   const text = await (await fetch(`${url}/metrics`)).text();
+  return { duration: histogramOf(text, "vakt_assess_duration_seconds"), record: histogramOf(text, "vakt_assess_record_seconds") };
+}
+
+function histogramOf(text: string, name: string): Histogram {
   const histogram: Histogram = { buckets: new Map(), sum: 0, count: 0 };
+  const bucketPrefix = `${name}_bucket{le="`;
   for (const line of text.split("\n")) {
-    const bucket = /^vakt_assess_duration_seconds_bucket\{le="([^"]+)"\} (\d+)/.exec(line);
-    if (bucket) histogram.buckets.set(bucket[1] === "+Inf" ? Infinity : Number(bucket[1]), Number(bucket[2]));
-    const total = /^vakt_assess_duration_seconds_(sum|count) ([\d.e+-]+)/.exec(line);
-    if (total) histogram[total[1] as "sum" | "count"] = Number(total[2]);
+    if (line.startsWith(bucketPrefix)) {
+      const bound = line.slice(bucketPrefix.length, line.indexOf('"', bucketPrefix.length));
+      histogram.buckets.set(bound === "+Inf" ? Infinity : Number(bound), Number(line.slice(line.lastIndexOf(" ") + 1)));
+    } else if (line.startsWith(`${name}_sum `)) {
+      histogram.sum = Number(line.slice(name.length + 5));
+    } else if (line.startsWith(`${name}_count `)) {
+      histogram.count = Number(line.slice(name.length + 7));
+    }
   }
   return histogram;
 }
 
 /** The histogram's change over a run: mean, and the bucket bound the p50 and p99 fall under. */
-function serverLatency(before: Histogram, after: Histogram): AssessBenchResult["openLoop"]["server"] {
+function serverLatency(before: Histogram, after: Histogram): ServerLatency {
   const count = after.count - before.count;
   const quantile = (q: number) => {
     for (const [bound, cumulative] of [...after.buckets].sort((a, b) => a[0] - b[0])) {

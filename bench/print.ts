@@ -106,7 +106,8 @@ export function printAssess({ machine, target, prior, history, openLoop, closedL
       (openLoop.errors > 0 ? `, errors: ${errors}` : ""),
   );
   console.log(
-    `${tag}   collector's own       mean ${round(openLoop.server.meanMs)} ms, p50 ≤ ${openLoop.server.p50AtMostMs} ms, p99 ≤ ${openLoop.server.p99AtMostMs} ms (vakt_assess_duration_seconds); ` +
+    `${tag}   collector's own       mean ${round(openLoop.server.meanMs)} ms, p50 ≤ ${openLoop.server.p50AtMostMs} ms, p99 ≤ ${openLoop.server.p99AtMostMs} ms (vakt_assess_duration_seconds), ` +
+      `of it recording the attempt mean ${round(openLoop.server.recording.meanMs)} ms, p50 ≤ ${openLoop.server.recording.p50AtMostMs} ms, p99 ≤ ${openLoop.server.recording.p99AtMostMs} ms; ` +
       `event loop delay p99 ${round(openLoop.eventLoopDelayMs.p99)} ms (max ${round(openLoop.eventLoopDelayMs.max)}); ${openLoop.cpuCores} cores busy; ` +
       `CPU per assess ${openLoop.cpuMsPerAssess.mainThread} ms on the event loop, ${openLoop.cpuMsPerAssess.otherThreads} ms on other threads, ` +
       `${openLoop.clientCpuMsPerRequest} ms in the load generator`,

@@ -43,6 +43,12 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+  private readonly recordSeconds = new Histogram({
+    name: "vakt_assess_record_seconds",
+    help: "Of vakt_assess_duration_seconds, the time spent waiting for the attempt to be recorded durably in the store.",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
   readonly streamConnections = new Gauge({
     name: "vakt_stream_connections",
     help: "Open script streams (WebSockets).",
@@ -65,13 +71,15 @@ export class Metrics {
     }
   }
 
-  observeAssess(site: string, live: Decision, shadows: { ruleset: string; decision: Decision }[], seconds: number): void {
+  /** `seconds` from a parsed request to a recorded answer; `recordSeconds`, the part of it spent recording (none for an unrecorded fallback). */
+  observeAssess(site: string, live: Decision, shadows: { ruleset: string; decision: Decision }[], seconds: number, recordSeconds?: number): void {
     this.decisions.inc({ site, decision: live });
     for (const shadow of shadows) {
       this.shadowDecisions.inc({ site, ruleset: shadow.ruleset, live, shadow: shadow.decision });
       if (shadow.decision !== live) this.shadowDisagreements.inc({ site, ruleset: shadow.ruleset });
     }
     this.assessSeconds.observe(seconds);
+    if (recordSeconds !== undefined) this.recordSeconds.observe(recordSeconds);
   }
 
   text(): Promise<string> {

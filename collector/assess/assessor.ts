@@ -189,6 +189,7 @@ export class Assessor {
     const { store, metrics } = this.deps;
     const startedAt = performance.now();
     const { answer, record, live, shadows } = await this.decide(site, attempt, read);
+    const recordingAt = performance.now();
     if (answer.decision === "challenge" && this.deps.contacts) {
       const { order } = attempt;
       await Promise.all([
@@ -199,9 +200,10 @@ export class Assessor {
       await store.recordAttempt(record);
     }
     if (metrics) {
+      const endedAt = performance.now();
       metrics.observeEvaluation(site.live.name, live);
       site.shadow.forEach((s, i) => metrics.observeEvaluation(s.name, shadows[i]!));
-      metrics.observeAssess(site.siteKey, answer.decision, answer.shadow, (performance.now() - startedAt) / 1000);
+      metrics.observeAssess(site.siteKey, answer.decision, answer.shadow, (endedAt - startedAt) / 1000, (endedAt - recordingAt) / 1000);
     }
     return answer;
   }

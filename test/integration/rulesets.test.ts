@@ -80,6 +80,12 @@ describe("shadow rulesets", () => {
     expect(text).toMatch(/vakt_decisions_total\{site="pk_test_rules",decision="challenge"\} [1-9]/);
     expect(text).toMatch(/vakt_rule_duration_seconds_count\{ruleset="default",rule="device_velocity"\} [1-9]/);
     expect(text).toMatch(/vakt_rule_outcomes_total\{ruleset="challenger",rule="token",severity="high"\} [1-9]/);
+    // Every assess here was recorded: the recording histogram counts each, within the assess's own time.
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(value("vakt_assess_duration_seconds_count")).toBeGreaterThanOrEqual(1);
+    expect(value("vakt_assess_record_seconds_count")).toBe(value("vakt_assess_duration_seconds_count"));
+    expect(value("vakt_assess_record_seconds_sum")).toBeGreaterThan(0);
+    expect(value("vakt_assess_record_seconds_sum")).toBeLessThanOrEqual(value("vakt_assess_duration_seconds_sum"));
   });
 });
 
