@@ -344,14 +344,16 @@ async function assessHistogram(url: string): Promise<{ duration: Histogram; reco
 function histogramOf(text: string, name: string): Histogram {
   const histogram: Histogram = { buckets: new Map(), sum: 0, count: 0 };
   const bucketPrefix = `${name}_bucket{le="`;
+  const sumPrefix = `${name}_sum `;
+  const countPrefix = `${name}_count `;
   for (const line of text.split("\n")) {
     if (line.startsWith(bucketPrefix)) {
       const bound = line.slice(bucketPrefix.length, line.indexOf('"', bucketPrefix.length));
       histogram.buckets.set(bound === "+Inf" ? Infinity : Number(bound), Number(line.slice(line.lastIndexOf(" ") + 1)));
-    } else if (line.startsWith(`${name}_sum `)) {
-      histogram.sum = Number(line.slice(name.length + 5));
-    } else if (line.startsWith(`${name}_count `)) {
-      histogram.count = Number(line.slice(name.length + 7));
+    } else if (line.startsWith(sumPrefix)) {
+      histogram.sum = Number(line.slice(sumPrefix.length));
+    } else if (line.startsWith(countPrefix)) {
+      histogram.count = Number(line.slice(countPrefix.length));
     }
   }
   return histogram;
