@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { open, type Database, type DatabaseOptions, type Key, type RootDatabase } from "lmdb";
+import { open, type Database, type Key, type RootDatabase } from "lmdb";
 import type { StoreConfig } from "../collector/config.js";
-import type { IdentifierKind } from "../collector/identity/normalise.js";
-import { historyBytes, keys } from "../collector/store/keys.js";
-import { encodeIndexValue, indexKeyEncoder } from "../collector/store/lmdb/index-codec.js";
+import { keys } from "../collector/store/keys.js";
+import { encodeAttemptIdentifiers } from "../collector/store/lmdb/attempt-identifiers.js";
+import { LMDB_LAYOUT } from "../collector/store/lmdb/lmdb-store.js";
 import { openStore } from "../collector/store/open.js";
 import type { AttemptRecord } from "../collector/store/types.js";
 import { builtBatches, priorRecord, type FillPlan, type FillResult } from "./assess-fill.js";
@@ -14,7 +14,8 @@ import { builtBatches, priorRecord, type FillPlan, type FillResult } from "./ass
 /**
  * A bulk loader for the benchmarks' prior history: it writes into an LMDB data directory exactly the
  * entries LmdbStore.recordAttempt writes (same named databases, keys from store/keys.ts, same values,
- * same encoder options; a new attempt under open review also goes into the open-review index), but many thousand attempts per synchronous transaction, each database's
+ * same encoder options; a new attempt under open review also goes into the open-review index; the
+ * store's layout mark), but many thousand attempts per synchronous transaction, each database's
  * entries in key order, without fsync. recordAttempt's small random-key transactions copy a leaf
  * page per entry; sorted large ones copy each touched page once. Checked against recordAttempt in
  * bulk-load.test.ts. Only for a store nobody else has open.
@@ -33,8 +34,7 @@ export class BulkWriter {
   private readonly root: RootDatabase;
   /** Each database twice: as the store opens it (for its encoder), and raw, to put bytes encoded once per attempt. */
   private readonly dbs: Record<"attempts" | "orders" | "tokenUses" | "openReviews", { encoder: Encoder; raw: Database<Buffer, Key> }>;
-  /** Opened as LmdbStore opens it: byte-string keys, one shared string value per attempt. */
-  private readonly index: Database<string, string>;
+  private readonly identifierRows: Database<Buffer, Key>;
 
   constructor(path: string) {
     this.root = open({ path: resolve(path), maxDbs: 24, noSync: true });
@@ -43,13 +43,14 @@ export class BulkWriter {
       raw: this.root.openDB<Buffer, Key>({ name, encoding: "binary" }),
     });
     this.dbs = { attempts: db("attempts"), orders: db("orders"), tokenUses: db("token-uses"), openReviews: db("open-reviews") };
-    this.index = this.root.openDB<string, string>({ name: "identifier-index", keyEncoder: indexKeyEncoder, encoding: "string" } as DatabaseOptions & { name: string });
+    this.identifierRows = this.root.openDB<Buffer, Key>({ name: "attempt-identifiers", encoding: "binary" });
+    this.root.openDB<unknown, Key>({ name: "meta" }).putSync(keys.layout(), LMDB_LAYOUT);
   }
 
   /** Writes the attempts in one transaction, as recordAttempt would write each of them. */
   write(records: readonly AttemptRecord[]): void {
     const entries = { attempts: [] as Entry[], orders: [] as Entry[], tokenUses: [] as Entry[], openReviews: [] as Entry[] };
-    const index: [key: string, value: string][] = [];
+    const rows: Entry[] = [];
     const encode = (db: keyof typeof entries, value: unknown) => Buffer.from(this.dbs[db].encoder.encode(value));
     for (const attempt of records) {
       entries.attempts.push({ key: keys.attempt(attempt.id), sortKey: attempt.id, bytes: encode("attempts", attempt) });
@@ -58,15 +59,15 @@ export class BulkWriter {
         entries.tokenUses.push({ key: keys.tokenUse(attempt.tokenJti), sortKey: attempt.tokenJti, bytes: encode("tokenUses", { orderId: attempt.orderId, attemptId: attempt.id }) });
       }
       if (attempt.review?.status === "open") entries.openReviews.push({ key: keys.openReview(attempt.id), sortKey: attempt.id, bytes: encode("openReviews", attempt.siteKey) });
-      const shared = encodeIndexValue(attempt.siteKey, attempt.ids);
-      for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) index.push([historyBytes.key(kind, hash, attempt.tsMs, attempt.id), shared]);
+      rows.push({ key: keys.attempt(attempt.id), sortKey: attempt.id, bytes: encodeAttemptIdentifiers(attempt.tsMs, attempt.siteKey, attempt.ids) });
     }
+    const bySortKey = (a: Entry, b: Entry) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0);
     this.root.transactionSync(() => {
       for (const name of Object.keys(entries) as (keyof typeof entries)[]) {
         const { raw } = this.dbs[name];
-        for (const { key, bytes } of entries[name].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))) raw.put(key, bytes);
+        for (const { key, bytes } of entries[name].sort(bySortKey)) raw.put(key, bytes);
       }
-      for (const [key, value] of index.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) this.index.put(key, value);
+      for (const { key, bytes } of rows.sort(bySortKey)) this.identifierRows.put(key, bytes);
     });
   }
 

@@ -41,7 +41,8 @@ function dump(path: string): Record<string, unknown[]> {
   for (const name of ["attempts", "orders", "token-uses", "open-reviews"]) {
     out[name] = [...root.openDB({ name }).getRange()].map(({ key, value }) => [key, value]);
   }
-  out.index = [...root.openDB({ name: "identifier-index", keyEncoding: "binary", encoding: "binary" }).getRange()].map(({ key, value }) => [key, value]);
+  out.identifierRows = [...root.openDB({ name: "attempt-identifiers", encoding: "binary" }).getRange()].map(({ key, value }) => [key, value]);
+  out.layout = [root.openDB({ name: "meta" }).get(["layout"])];
   return out;
 }
 

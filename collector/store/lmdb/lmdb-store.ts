@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { open, type Database, type DatabaseOptions, type Key, type RootDatabase } from "lmdb";
-import { historyBytes, keys } from "../keys.js";
+import { open, type Database, type Key, type RootDatabase } from "lmdb";
+import { keys } from "../keys.js";
 import type {
   AttemptRecord,
   ChallengeRecord,
@@ -17,14 +17,17 @@ import type {
 } from "../types.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import { idFloor } from "../../ids.js";
-import { DecodedValues, encodeIndexValue, indexKeyEncoder, indexValueEncoder, type IndexValue } from "./index-codec.js";
+import { decodeAttemptIdentifiers, encodeAttemptIdentifiers } from "./attempt-identifiers.js";
+import { IdentifierHistory } from "./identifier-history.js";
 
 /** What an lmdb-js write returns when the environment is opened with `separateFlushed`. */
 type WritePromise = Promise<boolean> & { flushed?: Promise<void> };
 
 /**
  * The embedded store: one LMDB environment in the data directory, one named database per record kind.
- * Reads are synchronous. An attempt's writes are plain asynchronous puts, which lmdb-js batches with
+ * Reads are synchronous. Each identifier's history is held in memory (identifier-history.ts), rebuilt
+ * when the store opens from one compact row per attempt (attempt-identifiers.ts); on disk an attempt
+ * is then written only under keys that grow with time (its id) and two keyed by its order and token. An attempt's writes are plain asynchronous puts, which lmdb-js batches with
  * everything else written in the same event turn into one transaction run on its writer thread;
  * rarer multi-step writes (labels, retention) are transaction callbacks. Writes the contract calls
  * durable wait for the flush of their own transaction.
@@ -36,8 +39,8 @@ export class LmdbStore implements Store {
   private readonly attempts: Database<AttemptRecord, Key>;
   private readonly orders: Database<string, Key>;
   private readonly tokenUses: Database<TokenUse, Key>;
-  /** Byte-string keys and UTF-8 text values, read back raw: see keys.ts `historyBytes` and index-codec.ts. */
-  private readonly index: Database<IndexValue, string>;
+  /** Per attempt id, its time, site and identifiers: what `identifierHistory` is rebuilt from. */
+  private readonly identifierRows: Database<Buffer, Key>;
   private readonly labels: Database<LabelRecord, Key>;
   private readonly lists: Database<ListEntry, Key>;
   private readonly contacts: Database<{ sealed: Buffer; expiresAtMs: number }, Key>;
@@ -48,7 +51,7 @@ export class LmdbStore implements Store {
   private readonly openReviews: Database<string, Key>;
 
   private readonly isDurable: boolean;
-  private readonly decoded = new DecodedValues();
+  private readonly identifierHistory = new IdentifierHistory();
 
   /**
    * `durable: false` is for throw-away stores (a backtest's): no fsync, and each write commits
@@ -64,8 +67,7 @@ export class LmdbStore implements Store {
     this.attempts = db("attempts");
     this.orders = db("orders");
     this.tokenUses = db("token-uses");
-    // lmdb-js takes a `keyEncoder` its typings do not declare.
-    this.index = this.root.openDB<IndexValue, string>({ name: "identifier-index", keyEncoder: indexKeyEncoder, encoder: indexValueEncoder } as DatabaseOptions & { name: string });
+    this.identifierRows = this.root.openDB<Buffer, Key>({ name: "attempt-identifiers", encoding: "binary" });
     this.labels = db("labels");
     this.lists = db("label-lists");
     this.contacts = db("contacts");
@@ -73,6 +75,38 @@ export class LmdbStore implements Store {
     this.challenges = db("challenges");
     this.challengeExpiries = db("challenge-expiries");
     this.openReviews = db("open-reviews");
+    if (this.meta.get(keys.layout()) !== LMDB_LAYOUT) this.moveToIdentifierRows();
+    for (const { key, value } of this.identifierRows.getRange()) {
+      const row = decodeAttemptIdentifiers(value);
+      this.identifierHistory.add(key as string, row.siteKey, row.tsMs, row.ids);
+    }
+  }
+
+  /** Attempts and identifiers held in memory for history reads. */
+  get historySize(): { attempts: number; identifiers: number } {
+    return this.identifierHistory.size;
+  }
+
+  /**
+   * Stores written before the identifier rows kept each identifier's history in a database of its own
+   * (`identifier-index`): writes each attempt's row from its record, then drops that database. Once, on
+   * the first open by this version; a new store only gets the layout mark.
+   */
+  private moveToIdentifierRows(): void {
+    let batch: AttemptRecord[] = [];
+    const writeBatch = () => {
+      this.root.transactionSync(() => {
+        for (const attempt of batch) this.identifierRows.put(keys.attempt(attempt.id), encodeAttemptIdentifiers(attempt.tsMs, attempt.siteKey, attempt.ids));
+      });
+      batch = [];
+    };
+    for (const { value } of this.attempts.getRange()) {
+      batch.push(value);
+      if (batch.length === 10_000) writeBatch();
+    }
+    if (batch.length > 0) writeBatch();
+    this.root.openDB<Buffer, Key>({ name: "identifier-index", encoding: "binary" }).dropSync();
+    this.root.transactionSync(() => this.meta.put(keys.layout(), LMDB_LAYOUT));
   }
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
@@ -112,12 +146,19 @@ export class LmdbStore implements Store {
     return this.orders.get(keys.order(siteKey, orderId));
   }
 
+  /**
+   * The attempt is in `identifierHistory` from the call on, so an assess answered meanwhile already matches it; if
+   * the write fails it is taken out again.
+   */
   async recordAttempt(attempt: AttemptRecord): Promise<void> {
-    if (!this.isDurable) {
-      this.root.transactionSync(() => this.writeAttempt(attempt));
-      return;
+    this.identifierHistory.add(attempt.id, attempt.siteKey, attempt.tsMs, attempt.ids);
+    try {
+      if (!this.isDurable) this.root.transactionSync(() => this.writeAttempt(attempt));
+      else await this.durable(this.writeAttempt(attempt));
+    } catch (err) {
+      this.identifierHistory.remove(attempt.id);
+      throw err;
     }
-    await this.durable(this.writeAttempt(attempt));
   }
 
   /** The attempt's puts, all in this event turn, so lmdb-js commits them in one transaction. */
@@ -129,10 +170,7 @@ export class LmdbStore implements Store {
     if (attempt.tokenJti !== undefined) {
       writes.push(this.tokenUses.put(keys.tokenUse(attempt.tokenJti), { orderId: attempt.orderId, attemptId: attempt.id }));
     }
-    const shared = encodeIndexValue(attempt.siteKey, attempt.ids);
-    for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
-      writes.push(this.index.put(historyBytes.key(kind, hash, attempt.tsMs, attempt.id), shared));
-    }
+    writes.push(this.identifierRows.put(keys.attempt(attempt.id), encodeAttemptIdentifiers(attempt.tsMs, attempt.siteKey, attempt.ids)));
     const review = this.trackReview(attempt);
     if (review) writes.push(review);
     return writes;
@@ -181,39 +219,19 @@ export class LmdbStore implements Store {
     });
   }
 
-  /** LMDB reads are synchronous: an assess gathers its reads without a promise each. */
+  /** History is in memory and LMDB reads are synchronous: an assess gathers its reads without a promise each. */
   readonly local: LocalReads = {
-    history: (kind, hash, sinceMs, limit) => this.readHistory(kind, hash, sinceMs, limit),
-    historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
+    history: (kind, hash, sinceMs, limit) => this.identifierHistory.history(kind, hash, sinceMs, limit),
+    historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.identifierHistory.historyReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
     listed: (list, kind, hash) => this.listed(list, kind, hash),
   };
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
-    return this.readHistory(kind, hash, sinceMs, limit);
+    return this.identifierHistory.history(kind, hash, sinceMs, limit);
   }
 
   async historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
-    return this.readHistoryReaching(kind, hash, windowSinceMs, limit, sinceMs, newest);
-  }
-
-  private readHistory(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
-    const entries: HistoryEntry[] = [];
-    const { low, high, prefixLength } = historyBytes.range(kind, hash, sinceMs);
-    const range = this.index.getRange({ start: high, end: low, reverse: true, limit });
-    for (const { key, value } of range) entries.push(this.decoded.entry(key, value, prefixLength));
-    return entries;
-  }
-
-  private readHistoryReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[] {
-    const entries: HistoryEntry[] = [];
-    const { low, high, prefixLength } = historyBytes.range(kind, hash, sinceMs);
-    const range = this.index.getRange({ start: high, end: low, reverse: true, limit: Math.max(limit, newest) });
-    for (const { key, value } of range) {
-      const count = entries.length;
-      if (count >= newest && (count >= limit || historyBytes.time(key, prefixLength) < windowSinceMs)) break;
-      entries.push(this.decoded.entry(key, value, prefixLength));
-    }
-    return entries;
+    return this.identifierHistory.historyReaching(kind, hash, windowSinceMs, limit, sinceMs, newest);
   }
 
   async getLabel(attemptId: string): Promise<LabelRecord | undefined> {
@@ -295,12 +313,11 @@ export class LmdbStore implements Store {
         this.openReviews.remove(keys.openReview(attempt.id));
         if (this.orders.get(keys.order(attempt.siteKey, attempt.orderId)) === attempt.id) this.orders.remove(keys.order(attempt.siteKey, attempt.orderId));
         if (attempt.tokenJti !== undefined) this.tokenUses.remove(keys.tokenUse(attempt.tokenJti));
-        for (const [kind, hash] of Object.entries(attempt.ids) as [IdentifierKind, string][]) {
-          this.index.remove(historyBytes.key(kind, hash, attempt.tsMs, attempt.id));
-        }
+        this.identifierRows.remove(keys.attempt(attempt.id));
       }
       for (const key of oldSessions) this.sessions.remove(key);
     });
+    for (const attempt of oldAttempts) this.identifierHistory.remove(attempt.id);
     return { attempts: oldAttempts.length, sessions: oldSessions.length };
   }
 
@@ -328,3 +345,6 @@ export class LmdbStore implements Store {
     await this.root.close();
   }
 }
+
+/** The layout mark of stores that keep identifier rows instead of the on-disk identifier index. */
+export const LMDB_LAYOUT = "identifier-rows";

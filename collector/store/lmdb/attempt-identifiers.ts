@@ -1,0 +1,64 @@
+import { IDENTIFIER_KINDS, type IdentifierKind } from "../../identity/normalise.js";
+import type { IdentifierHashes } from "../types.js";
+
+/**
+ * An attempt's row in the LMDB store's `attempt-identifiers` database (key: the attempt id): what the
+ * in-memory identifier history (identifier-history.ts) is rebuilt from when the store opens, small
+ * enough that a million rows read in seconds, where the full attempt records take most of a minute.
+ *
+ * Bytes: a format byte (1), the time as a float64, the site key's UTF-8 length (1 byte) and bytes,
+ * then per identifier its kind (its place in IDENTIFIER_KINDS), its hash's UTF-8 length and bytes.
+ */
+export interface AttemptIdentifiers {
+  tsMs: number;
+  siteKey: string;
+  ids: IdentifierHashes;
+}
+
+const FORMAT = 1;
+const KIND_NUMBERS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, i]));
+
+export function encodeAttemptIdentifiers(tsMs: number, siteKey: string, ids: IdentifierHashes): Buffer {
+  const parts: [number, Buffer][] = [];
+  let size = 1 + 8 + 1 + Buffer.byteLength(siteKey);
+  for (const kind in ids) {
+    const hash = ids[kind as IdentifierKind];
+    if (hash === undefined) continue;
+    const bytes = Buffer.from(hash, "utf8");
+    if (bytes.length > 255) throw new Error(`an identifier hash is at most 255 bytes (${kind})`);
+    parts.push([KIND_NUMBERS.get(kind as IdentifierKind)!, bytes]);
+    size += 2 + bytes.length;
+  }
+  const site = Buffer.from(siteKey, "utf8");
+  if (site.length > 255) throw new Error("a site key is at most 255 bytes");
+  const row = Buffer.allocUnsafe(size);
+  row[0] = FORMAT;
+  row.writeDoubleLE(tsMs, 1);
+  row[9] = site.length;
+  site.copy(row, 10);
+  let at = 10 + site.length;
+  for (const [kind, bytes] of parts) {
+    row[at] = kind;
+    row[at + 1] = bytes.length;
+    bytes.copy(row, at + 2);
+    at += 2 + bytes.length;
+  }
+  return row;
+}
+
+export function decodeAttemptIdentifiers(row: Uint8Array): AttemptIdentifiers {
+  const bytes = Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+  if (bytes[0] !== FORMAT) throw new Error(`an attempt-identifiers row of unknown format ${bytes[0]}`);
+  const tsMs = bytes.readDoubleLE(1);
+  const siteEnd = 10 + bytes[9]!;
+  const siteKey = bytes.toString("utf8", 10, siteEnd);
+  const ids: IdentifierHashes = {};
+  for (let at = siteEnd; at < bytes.length; ) {
+    const kind = IDENTIFIER_KINDS[bytes[at]!];
+    const end = at + 2 + bytes[at + 1]!;
+    if (kind === undefined || end > bytes.length) throw new Error("an attempt-identifiers row is cut short or names an unknown identifier kind");
+    ids[kind] = bytes.toString("utf8", at + 2, end);
+    at = end;
+  }
+  return { tsMs, siteKey, ids };
+}
