@@ -13,7 +13,7 @@ export interface OpenStoreOptions {
 const DEFAULT_RETENTION_MS = 90 * 86_400_000;
 
 export function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Store {
-  if (config.kind === "lmdb") return new LmdbStore(resolve(config.path));
+  if (config.kind === "lmdb") return new LmdbStore(resolve(config.path), options.log ? { log: options.log } : {});
   const target = config.cluster !== undefined ? { cluster: config.cluster } : { url: config.url! };
   return new RedisStore(target, { retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, ...(options.log ? { log: options.log } : {}) });
 }

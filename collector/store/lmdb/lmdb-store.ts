@@ -52,12 +52,14 @@ export class LmdbStore implements Store {
 
   private readonly isDurable: boolean;
   private readonly identifierHistory = new IdentifierHistory();
+  /** The old on-disk identifier index being dropped, when a store of the old layout was opened. */
+  private oldIndexDropped: Promise<unknown> = Promise.resolve();
 
   /**
    * `durable: false` is for throw-away stores (a backtest's): no fsync, and each write commits
    * synchronously, so a replay sees every earlier attempt without waiting for the disk.
    */
-  constructor(path: string, options: { durable?: boolean } = {}) {
+  constructor(path: string, options: { durable?: boolean; log?: (line: string) => void } = {}) {
     mkdirSync(path, { recursive: true });
     this.isDurable = options.durable ?? true;
     this.root = open({ path, maxDbs: 24, separateFlushed: true, ...(this.isDurable ? {} : { noSync: true }) });
@@ -75,11 +77,15 @@ export class LmdbStore implements Store {
     this.challenges = db("challenges");
     this.challengeExpiries = db("challenge-expiries");
     this.openReviews = db("open-reviews");
-    if (this.meta.get(keys.layout()) !== LMDB_LAYOUT) this.moveToIdentifierRows();
+    const log = options.log ?? (() => {});
+    const started = performance.now();
+    if (this.meta.get(keys.layout()) !== LMDB_LAYOUT) this.moveToIdentifierRows(log);
     for (const { key, value } of this.identifierRows.getRange()) {
       const row = decodeAttemptIdentifiers(value);
       this.identifierHistory.add(key as string, row.siteKey, row.tsMs, row.ids);
     }
+    const { attempts, identifiers } = this.identifierHistory.size;
+    if (attempts > 0) log(`store: history of ${count(attempts, "attempt")} (${count(identifiers, "identifier")}) loaded in ${seconds(started)}`);
   }
 
   /** Attempts and identifiers held in memory for history reads. */
@@ -89,24 +95,33 @@ export class LmdbStore implements Store {
 
   /**
    * Stores written before the identifier rows kept each identifier's history in a database of its own
-   * (`identifier-index`): writes each attempt's row from its record, then drops that database. Once, on
-   * the first open by this version; a new store only gets the layout mark.
+   * (`identifier-index`): writes each attempt's row from its record, with the layout mark in the last
+   * batch's transaction, then drops that database in the background (close waits for it). Once, on the
+   * first open by this version; a new store only gets the mark.
    */
-  private moveToIdentifierRows(): void {
+  private moveToIdentifierRows(log: (line: string) => void): void {
+    const started = performance.now();
+    let moved = 0;
     let batch: AttemptRecord[] = [];
-    const writeBatch = () => {
+    const writeBatch = (isLast: boolean) => {
       this.root.transactionSync(() => {
         for (const attempt of batch) this.identifierRows.put(keys.attempt(attempt.id), encodeAttemptIdentifiers(attempt.tsMs, attempt.siteKey, attempt.ids));
+        if (isLast) this.meta.put(keys.layout(), LMDB_LAYOUT);
       });
+      moved += batch.length;
       batch = [];
+      if (moved % 100_000 === 0 && moved > 0) log(`store: moving to identifier rows (once, on the first start of this version): ${count(moved, "attempt")} so far`);
     };
     for (const { value } of this.attempts.getRange()) {
       batch.push(value);
-      if (batch.length === 10_000) writeBatch();
+      if (batch.length === 10_000) writeBatch(false);
     }
-    if (batch.length > 0) writeBatch();
-    this.root.openDB<Buffer, Key>({ name: "identifier-index", encoding: "binary" }).dropSync();
-    this.root.transactionSync(() => this.meta.put(keys.layout(), LMDB_LAYOUT));
+    writeBatch(true);
+    if (moved > 0) log(`store: moved ${count(moved, "attempt")} to identifier rows in ${seconds(started)}`);
+    if ([...this.root.getKeys()].includes(OLD_INDEX)) {
+      // Left in place on failure it only takes disk space: nothing reads it.
+      this.oldIndexDropped = this.root.openDB<Buffer, Key>({ name: OLD_INDEX, encoding: "binary" }).drop().catch(() => undefined);
+    }
   }
 
   async getOrCreateSecret(name: string, create: () => Buffer): Promise<Buffer> {
@@ -342,9 +357,19 @@ export class LmdbStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.oldIndexDropped;
     await this.root.close();
   }
 }
 
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString("en")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function seconds(sinceMs: number): string {
+  return `${((performance.now() - sinceMs) / 1000).toFixed(1)} s`;
+}
+
 /** The layout mark of stores that keep identifier rows instead of the on-disk identifier index. */
 export const LMDB_LAYOUT = "identifier-rows";
+const OLD_INDEX = "identifier-index";
