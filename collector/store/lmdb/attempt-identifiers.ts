@@ -46,19 +46,27 @@ export function encodeAttemptIdentifiers(tsMs: number, siteKey: string, ids: Ide
   return row;
 }
 
-export function decodeAttemptIdentifiers(row: Uint8Array): AttemptIdentifiers {
-  const bytes = Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength);
-  if (bytes[0] !== FORMAT) throw new Error(`an attempt-identifiers row of unknown format ${bytes[0]}`);
-  const tsMs = bytes.readDoubleLE(1);
-  const siteEnd = 10 + bytes[9]!;
-  const siteKey = bytes.toString("utf8", 10, siteEnd);
-  const ids: IdentifierHashes = {};
-  for (let at = siteEnd; at < bytes.length; ) {
-    const kind = IDENTIFIER_KINDS[bytes[at]!];
-    const end = at + 2 + bytes[at + 1]!;
-    if (kind === undefined || end > bytes.length) throw new Error("an attempt-identifiers row is cut short or names an unknown identifier kind");
-    ids[kind] = bytes.toString("utf8", at + 2, end);
+/**
+ * Reads a row without making a string of each hash: its time and site, and for each identifier its
+ * kind (as a number) and where its hash's bytes are in `row`.
+ */
+export function scanAttemptIdentifiers(row: Buffer, onIdentifier: (kindNumber: number, start: number, end: number) => void): { tsMs: number; siteKey: string } {
+  if (row[0] !== FORMAT) throw new Error(`an attempt-identifiers row of unknown format ${row[0]}`);
+  const siteEnd = 10 + row[9]!;
+  for (let at = siteEnd; at < row.length; ) {
+    const end = at + 2 + row[at + 1]!;
+    if (IDENTIFIER_KINDS[row[at]!] === undefined || end > row.length) throw new Error("an attempt-identifiers row is cut short or names an unknown identifier kind");
+    onIdentifier(row[at]!, at + 2, end);
     at = end;
   }
+  return { tsMs: row.readDoubleLE(1), siteKey: row.toString("utf8", 10, siteEnd) };
+}
+
+export function decodeAttemptIdentifiers(row: Uint8Array): AttemptIdentifiers {
+  const bytes = Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+  const ids: IdentifierHashes = {};
+  const { tsMs, siteKey } = scanAttemptIdentifiers(bytes, (kindNumber, start, end) => {
+    ids[IDENTIFIER_KINDS[kindNumber]!] = bytes.toString("utf8", start, end);
+  });
   return { tsMs, siteKey, ids };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import type { HistoryEntry, IdentifierHashes } from "../types.js";
+import { encodeAttemptIdentifiers } from "./attempt-identifiers.js";
 import { IdentifierHistory } from "./identifier-history.js";
 
 interface Held {
@@ -25,7 +26,7 @@ describe("the in-memory identifier history", () => {
   it("answers history and historyReaching as the sorted index did, through adds out of time order, shared milliseconds, removals and replaced attempts", () => {
     const random = seeded(7);
     const pick = (prefix: string, n: number) => `${prefix}${Math.floor(random() * n)}`;
-    const history = new IdentifierHistory(64);
+    const history = new IdentifierHistory();
     const held = new Map<string, Held>();
     for (let i = 0; i < 6000; i++) {
       const roll = random();
@@ -69,7 +70,7 @@ describe("the in-memory identifier history", () => {
   });
 
   it("forgets a removed attempt everywhere, and a replaced one's old identifiers", () => {
-    const history = new IdentifierHistory(1);
+    const history = new IdentifierHistory();
     history.add("att_1", "pk_a", 10, { email: "e1", ip: "i1" });
     history.add("att_2", "pk_a", 20, { email: "e1" });
     expect(history.history("ip", "i1", 0, 10).map((e) => e.attemptId)).toEqual(["att_1"]);
@@ -80,5 +81,23 @@ describe("the in-memory identifier history", () => {
     expect(history.remove("att_2")).toBe(false);
     expect(history.history("email", "e1", 0, 10)).toEqual([]);
     expect(history.size.attempts).toBe(1);
+  });
+
+  it("reads the same from the store's rows as from the attempts themselves", () => {
+    const [fromAttempts, fromRows] = [new IdentifierHistory(), new IdentifierHistory()];
+    const attempts = [
+      { id: "att_2", siteKey: "pk_å", tsMs: 20, ids: { email: "q1Nn3Yp0x3J9cK2bX4f8Ag", name: "nämn ✓" } },
+      { id: "att_1", siteKey: "pk_b", tsMs: 20, ids: { email: "q1Nn3Yp0x3J9cK2bX4f8Ag", ip: "i1" } },
+      { id: "att_3", siteKey: "pk_å", tsMs: 5, ids: { ip: "i1" } },
+    ];
+    for (const a of attempts) {
+      fromAttempts.add(a.id, a.siteKey, a.tsMs, a.ids);
+      fromRows.addRow(a.id, encodeAttemptIdentifiers(a.tsMs, a.siteKey, a.ids));
+    }
+    for (const [kind, hash] of [["email", "q1Nn3Yp0x3J9cK2bX4f8Ag"], ["ip", "i1"], ["name", "nämn ✓"]] as [IdentifierKind, string][]) {
+      expect(fromRows.history(kind, hash, 0, 10)).toEqual(fromAttempts.history(kind, hash, 0, 10));
+    }
+    expect(fromRows.history("email", "q1Nn3Yp0x3J9cK2bX4f8Ag", 0, 10).map((e) => e.attemptId)).toEqual(["att_2", "att_1"]);
+    expect(fromRows.size).toEqual({ attempts: 3, identifiers: 3 });
   });
 });

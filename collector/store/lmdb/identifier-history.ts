@@ -1,5 +1,7 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../../identity/normalise.js";
 import type { HistoryEntry, IdentifierHashes } from "../types.js";
+import { scanAttemptIdentifiers } from "./attempt-identifiers.js";
+import { grown, TextTable } from "./text-table.js";
 
 const NONE = -1;
 const KIND_NUMBERS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, i]));
@@ -12,106 +14,84 @@ const KIND_NUMBERS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind,
  * compact row per attempt (attempt-identifiers.ts), appended in id order, and this is rebuilt from
  * those rows when the store opens.
  *
- * It is built of typed arrays, not an object per attempt and identifier: millions of small objects
- * would be traced by every garbage collection and make its pauses the assess's tail latency.
- * - An identifier (kind and hash) is a number, found by open addressing on a hash of its text.
- * - An attempt is a number: its id, site, time and its identifiers' postings, which are contiguous.
+ * It is built of typed arrays, with no object or string per attempt or identifier: V8 visits every
+ * page of the old generation in each young-generation collection, so millions of them would lengthen
+ * every pause (see TextTable), and the pauses are the assess's tail latency.
+ * - An identifier (kind and hash) is an entry of `identifiers`, its kind the entry's tag.
+ * - An attempt is a number: its id (an entry of `attemptIds`), site, time, and its identifiers'
+ *   postings, which are contiguous.
  * - A posting joins one attempt to one identifier. Each identifier's postings form a list from its
- *   newest (`heads`) through `postingNext`, in the order the index sorted them: time, then attempt
- *   id, newest first. An attempt recorded late is linked in at its place.
+ *   newest (`heads`) through `postingNext`, in the order the on-disk index sorted them: time, then
+ *   attempt id, newest first. An attempt recorded late is linked in at its place.
  * A removed attempt (retention, or a write that failed) is marked and skipped by reads; its memory is
  * given back when the store next opens.
  */
 export class IdentifierHistory {
-  /** Open addressing by `codeOf(kind, hash)`: each slot holds identifier + 1, 0 when empty. */
-  private slots = new Int32Array(1 << 12);
-  private identifierCodes = new Int32Array(1 << 11);
-  private identifierKinds = new Uint8Array(1 << 11);
-  private readonly identifierHashes: string[] = [];
+  private readonly identifiers = new TextTable();
+  /** By identifier: its newest posting (set for the first `knownIdentifiers`). */
   private heads = new Int32Array(1 << 11);
-  private identifierCount = 0;
+  private knownIdentifiers = 0;
 
   private postingIdentifiers = new Int32Array(1 << 12);
   private postingAttempts = new Int32Array(1 << 12);
   private postingNext = new Int32Array(1 << 12);
   private postingCount = 0;
 
-  private readonly attemptIds: string[] = [];
+  private readonly attemptIds = new TextTable();
+  /** By entry of `attemptIds`: the attempt held under that id, or NONE (set for the first `knownIds`). */
+  private attemptOfId = new Int32Array(1 << 10);
+  private knownIds = 0;
+  private attemptIdEntries = new Int32Array(1 << 10);
   private attemptTimes = new Float64Array(1 << 10);
   private attemptSites = new Int32Array(1 << 10);
   private attemptFirstPostings = new Int32Array(1 << 10);
   private attemptPostingCounts = new Uint8Array(1 << 10);
   private attemptRemoved = new Uint8Array(1 << 10);
-  private readonly attemptNumbers = new Map<string, number>();
+  private attemptCount = 0;
   private removedCount = 0;
 
   private readonly siteKeys: string[] = [];
   private readonly siteNumbers = new Map<string, number>();
 
-  /**
-   * HistoryEntry objects made for reads, by attempt number, direct-mapped: an assess reads the same
-   * earlier attempts under several identifiers, and the next assess mostly the same again.
-   */
-  private readonly cachedEntries: (HistoryEntry | undefined)[];
-  private readonly cachedAttempts: Int32Array;
-  private readonly cacheMask: number;
-
-  /** `cacheSlots`: a power of two. */
-  constructor(cacheSlots = 1 << 15) {
-    this.cachedEntries = new Array<HistoryEntry | undefined>(cacheSlots).fill(undefined);
-    this.cachedAttempts = new Int32Array(cacheSlots).fill(NONE);
-    this.cacheMask = cacheSlots - 1;
-  }
-
   /** Attempts held (removed ones not counted), and the identifiers they use. */
   get size(): { attempts: number; identifiers: number } {
-    return { attempts: this.attemptIds.length - this.removedCount, identifiers: this.identifierCount };
+    return { attempts: this.attemptCount - this.removedCount, identifiers: this.identifiers.size };
   }
 
   /** Adds an attempt under each of its identifiers; an attempt already held under this id is replaced. */
   add(attemptId: string, siteKey: string, tsMs: number, ids: IdentifierHashes): void {
-    if (this.attemptNumbers.has(attemptId)) this.remove(attemptId);
-    const attempt = this.attemptIds.length;
-    if (attempt === this.attemptTimes.length) this.growAttempts();
-    this.attemptIds.push(attemptId);
-    this.attemptNumbers.set(attemptId, attempt);
-    this.attemptTimes[attempt] = tsMs;
-    this.attemptSites[attempt] = this.siteNumber(siteKey);
-    this.attemptFirstPostings[attempt] = this.postingCount;
-    let count = 0;
+    const attempt = this.newAttempt(attemptId, siteKey, tsMs);
     for (const kind in ids) {
       const hash = ids[kind as IdentifierKind];
       if (hash === undefined) continue;
-      const identifier = this.identifier(kind as IdentifierKind, hash, true);
-      const posting = this.postingCount++;
-      if (posting === this.postingNext.length) this.growPostings();
-      this.postingIdentifiers[posting] = identifier;
-      this.postingAttempts[posting] = attempt;
-      this.link(identifier, posting, attempt);
-      count++;
+      this.post(attempt, this.identifiers.intern(kindNumber(kind as IdentifierKind), hash));
     }
-    this.attemptPostingCounts[attempt] = count;
+  }
+
+  /** `add` from a row of the attempt-identifiers database, without a string per identifier. */
+  addRow(attemptId: string, row: Buffer): void {
+    const identifiers: number[] = [];
+    const { tsMs, siteKey } = scanAttemptIdentifiers(row, (kind, start, end) => identifiers.push(this.identifiers.internBytes(kind, row, start, end)));
+    const attempt = this.newAttempt(attemptId, siteKey, tsMs);
+    for (const identifier of identifiers) this.post(attempt, identifier);
   }
 
   /** Takes the attempt out of every identifier's history. Returns whether it was held. */
   remove(attemptId: string): boolean {
-    const attempt = this.attemptNumbers.get(attemptId);
-    if (attempt === undefined) return false;
-    this.attemptNumbers.delete(attemptId);
+    const idEntry = this.attemptIds.find(0, attemptId);
+    if (idEntry === NONE) return false;
+    const attempt = this.attemptOfId[idEntry]!;
+    if (attempt === NONE) return false;
+    this.attemptOfId[idEntry] = NONE;
     this.attemptRemoved[attempt] = 1;
     this.removedCount++;
-    const slot = attempt & this.cacheMask;
-    if (this.cachedAttempts[slot] === attempt) {
-      this.cachedAttempts[slot] = NONE;
-      this.cachedEntries[slot] = undefined;
-    }
     return true;
   }
 
   /** Attempts that used this identifier at or after `sinceMs`, newest first, at most `limit`. */
   history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
     const out: HistoryEntry[] = [];
-    const identifier = this.identifier(kind, hash, false);
+    const identifier = this.identifiers.find(kindNumber(kind), hash);
     if (identifier === NONE) return out;
     for (let posting = this.heads[identifier]!; posting !== NONE && out.length < limit; posting = this.postingNext[posting]!) {
       const attempt = this.postingAttempts[posting]!;
@@ -129,7 +109,7 @@ export class IdentifierHistory {
    */
   historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry[] {
     const out: HistoryEntry[] = [];
-    const identifier = this.identifier(kind, hash, false);
+    const identifier = this.identifiers.find(kindNumber(kind), hash);
     if (identifier === NONE) return out;
     for (let posting = this.heads[identifier]!; posting !== NONE; posting = this.postingNext[posting]!) {
       const attempt = this.postingAttempts[posting]!;
@@ -140,6 +120,38 @@ export class IdentifierHistory {
       out.push(this.entry(attempt));
     }
     return out;
+  }
+
+  /** A new attempt with no postings yet, in place of any attempt held under the same id. */
+  private newAttempt(attemptId: string, siteKey: string, tsMs: number): number {
+    const idEntry = this.attemptIds.intern(0, attemptId);
+    for (; this.knownIds <= idEntry; this.knownIds++) {
+      if (this.knownIds === this.attemptOfId.length) this.attemptOfId = grown(this.attemptOfId);
+      this.attemptOfId[this.knownIds] = NONE;
+    }
+    if (this.attemptOfId[idEntry] !== NONE) this.remove(attemptId);
+    const attempt = this.attemptCount++;
+    if (attempt === this.attemptTimes.length) this.growAttempts();
+    this.attemptOfId[idEntry] = attempt;
+    this.attemptIdEntries[attempt] = idEntry;
+    this.attemptTimes[attempt] = tsMs;
+    this.attemptSites[attempt] = this.siteNumber(siteKey);
+    this.attemptFirstPostings[attempt] = this.postingCount;
+    return attempt;
+  }
+
+  /** Joins the attempt (the newest made) to one of its identifiers. */
+  private post(attempt: number, identifier: number): void {
+    for (; this.knownIdentifiers <= identifier; this.knownIdentifiers++) {
+      if (this.knownIdentifiers === this.heads.length) this.heads = grown(this.heads);
+      this.heads[this.knownIdentifiers] = NONE;
+    }
+    const posting = this.postingCount++;
+    if (posting === this.postingNext.length) this.growPostings();
+    this.postingIdentifiers[posting] = identifier;
+    this.postingAttempts[posting] = attempt;
+    this.attemptPostingCounts[attempt] = this.attemptPostingCounts[attempt]! + 1;
+    this.link(identifier, posting, attempt);
   }
 
   /** Links a new posting into its identifier's list, after every posting of a newer attempt. */
@@ -159,65 +171,28 @@ export class IdentifierHistory {
   private isNewer(a: number, b: number): boolean {
     const ta = this.attemptTimes[a]!;
     const tb = this.attemptTimes[b]!;
-    return ta > tb || (ta === tb && this.attemptIds[a]! > this.attemptIds[b]!);
+    return ta > tb || (ta === tb && this.attemptIds.compare(this.attemptIdEntries[a]!, this.attemptIdEntries[b]!) > 0);
   }
 
+  /**
+   * A new HistoryEntry for each read, not one kept per attempt: kept, they would survive into the old
+   * generation by the thousand a second, and copying them lengthened each young-generation collection
+   * (5–6 ms against 0.5 ms, measured), where one read's entries are garbage as soon as its assess ends.
+   */
   private entry(attempt: number): HistoryEntry {
-    const slot = attempt & this.cacheMask;
-    if (this.cachedAttempts[slot] === attempt) return this.cachedEntries[slot]!;
     const ids: IdentifierHashes = {};
     const first = this.attemptFirstPostings[attempt]!;
     const end = first + this.attemptPostingCounts[attempt]!;
     for (let posting = first; posting < end; posting++) {
       const identifier = this.postingIdentifiers[posting]!;
-      ids[IDENTIFIER_KINDS[this.identifierKinds[identifier]!]!] = this.identifierHashes[identifier]!;
+      ids[IDENTIFIER_KINDS[this.identifiers.tag(identifier)]!] = this.identifiers.text(identifier);
     }
-    const entry: HistoryEntry = { attemptId: this.attemptIds[attempt]!, siteKey: this.siteKeys[this.attemptSites[attempt]!]!, tsMs: this.attemptTimes[attempt]!, ids };
-    this.cachedAttempts[slot] = attempt;
-    this.cachedEntries[slot] = entry;
-    return entry;
-  }
-
-  /** The identifier's number; NONE if it has none and `create` is false. */
-  private identifier(kind: IdentifierKind, hash: string, create: boolean): number {
-    const kindNumber = KIND_NUMBERS.get(kind);
-    if (kindNumber === undefined) throw new Error(`unknown identifier kind ${kind}`);
-    const code = codeOf(kindNumber, hash);
-    const mask = this.slots.length - 1;
-    for (let at = code & mask; ; at = (at + 1) & mask) {
-      const slot = this.slots[at]!;
-      if (slot === 0) return create ? this.addIdentifier(at, code, kindNumber, hash) : NONE;
-      const identifier = slot - 1;
-      if (this.identifierCodes[identifier] === code && this.identifierKinds[identifier] === kindNumber && this.identifierHashes[identifier] === hash) return identifier;
-    }
-  }
-
-  private addIdentifier(at: number, code: number, kindNumber: number, hash: string): number {
-    const identifier = this.identifierCount++;
-    if (identifier === this.heads.length) {
-      this.identifierCodes = grown(this.identifierCodes);
-      this.identifierKinds = grown(this.identifierKinds);
-      this.heads = grown(this.heads);
-    }
-    this.identifierCodes[identifier] = code;
-    this.identifierKinds[identifier] = kindNumber;
-    this.identifierHashes.push(hash);
-    this.heads[identifier] = NONE;
-    this.slots[at] = identifier + 1;
-    // At most half full, so a probe stays short.
-    if (this.identifierCount * 2 > this.slots.length) this.rehash();
-    return identifier;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let identifier = 0; identifier < this.identifierCount; identifier++) {
-      let at = this.identifierCodes[identifier]! & mask;
-      while (slots[at] !== 0) at = (at + 1) & mask;
-      slots[at] = identifier + 1;
-    }
-    this.slots = slots;
+    return {
+      attemptId: this.attemptIds.text(this.attemptIdEntries[attempt]!),
+      siteKey: this.siteKeys[this.attemptSites[attempt]!]!,
+      tsMs: this.attemptTimes[attempt]!,
+      ids,
+    };
   }
 
   private siteNumber(siteKey: string): number {
@@ -231,6 +206,7 @@ export class IdentifierHistory {
   }
 
   private growAttempts(): void {
+    this.attemptIdEntries = grown(this.attemptIdEntries);
     this.attemptTimes = grown(this.attemptTimes);
     this.attemptSites = grown(this.attemptSites);
     this.attemptFirstPostings = grown(this.attemptFirstPostings);
@@ -245,21 +221,8 @@ export class IdentifierHistory {
   }
 }
 
-/** A 32-bit hash of kind and text (FNV-1a, then MurmurHash3's finaliser), for the open addressing. */
-function codeOf(kindNumber: number, hash: string): number {
-  let h = Math.imul(kindNumber + 1, 0x9e3779b9) ^ 0x811c9dc5;
-  for (let i = 0; i < hash.length; i++) h = Math.imul(h ^ hash.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
-
-type Grown = Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
-
-function grown<A extends Grown>(array: A): A {
-  const bigger = new (array.constructor as new (length: number) => A)(array.length * 2);
-  bigger.set(array as never);
-  return bigger;
+function kindNumber(kind: IdentifierKind): number {
+  const number = KIND_NUMBERS.get(kind);
+  if (number === undefined) throw new Error(`unknown identifier kind ${kind}`);
+  return number;
 }

@@ -17,7 +17,7 @@ import type {
 } from "../types.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
 import { idFloor } from "../../ids.js";
-import { decodeAttemptIdentifiers, encodeAttemptIdentifiers } from "./attempt-identifiers.js";
+import { encodeAttemptIdentifiers } from "./attempt-identifiers.js";
 import { IdentifierHistory } from "./identifier-history.js";
 
 /** What an lmdb-js write returns when the environment is opened with `separateFlushed`. */
@@ -80,10 +80,7 @@ export class LmdbStore implements Store {
     const log = options.log ?? (() => {});
     const started = performance.now();
     if (this.meta.get(keys.layout()) !== LMDB_LAYOUT) this.moveToIdentifierRows(log);
-    for (const { key, value } of this.identifierRows.getRange()) {
-      const row = decodeAttemptIdentifiers(value);
-      this.identifierHistory.add(key as string, row.siteKey, row.tsMs, row.ids);
-    }
+    for (const { key, value } of this.identifierRows.getRange()) this.identifierHistory.addRow(key as string, value);
     const { attempts, identifiers } = this.identifierHistory.size;
     if (attempts > 0) log(`store: history of ${count(attempts, "attempt")} (${count(identifiers, "identifier")}) loaded in ${seconds(started)}`);
   }
