@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { open } from "lmdb";
 import { afterAll, describe, expect, it } from "vitest";
 import { newId } from "../../ids.js";
 import type { AttemptRecord, IdentifierHashes } from "../types.js";
@@ -30,6 +31,19 @@ describe("the LMDB store's identifier history across a restart", () => {
       expect(await Promise.all([reopened.history("email", "e1", 0, 10), reopened.history("ip", "i1", 0, 10), reopened.history("device", "d1", 0, 10)])).toEqual(before);
     } finally {
       await reopened.close();
+    }
+  });
+
+  it("refuses to open on a damaged row, naming the directory and the row", async () => {
+    const damaged = mkdtempSync(join(tmpdir(), "vakt-history-damaged-"));
+    try {
+      await new LmdbStore(damaged).close();
+      const root = open({ path: damaged, maxDbs: 24 });
+      await root.openDB<Buffer, string>({ name: "attempt-identifiers", encoding: "binary" }).put("att_bad", Buffer.from([7, 7, 7]));
+      await root.close();
+      expect(() => new LmdbStore(damaged)).toThrow(`${damaged}: attempt-identifiers row att_bad: an attempt-identifiers row of unknown format 7`);
+    } finally {
+      rmSync(damaged, { recursive: true, force: true });
     }
   });
 });

@@ -80,7 +80,13 @@ export class LmdbStore implements Store {
     const log = options.log ?? (() => {});
     const started = performance.now();
     if (this.meta.get(keys.layout()) !== LMDB_LAYOUT) this.moveToIdentifierRows(log);
-    for (const { key, value } of this.identifierRows.getRange()) this.identifierHistory.addRow(key as string, value);
+    for (const { key, value } of this.identifierRows.getRange()) {
+      try {
+        this.identifierHistory.addRow(key as string, value);
+      } catch (err) {
+        throw new Error(`${path}: attempt-identifiers row ${String(key)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     const { attempts, identifiers } = this.identifierHistory.size;
     if (attempts > 0) log(`store: history of ${count(attempts, "attempt")} (${count(identifiers, "identifier")}) loaded in ${seconds(started)}`);
   }
