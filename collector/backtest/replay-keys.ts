@@ -1,5 +1,6 @@
 import type { IdentifierKeyer } from "../assess/identities.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
+import { grown, slotsFor } from "../typed-arrays.js";
 
 const KIND_SEEDS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, Math.imul(i + 1, 0x9e3779b9)]));
 
@@ -63,19 +64,8 @@ export class ReplayKeys implements IdentifierKeyer<number> {
     this.los[key] = lo;
     this.slots[at] = key + 1;
     // At most half full, so a probe stays short.
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (this.count * 2 > this.slots.length) this.slots = slotsFor(this.his, this.count, this.slots.length * 2);
     return key;
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let key = 0; key < this.count; key++) {
-      let at = this.his[key]! & mask;
-      while (slots[at] !== 0) at = (at + 1) & mask;
-      slots[at] = key + 1;
-    }
-    this.slots = slots;
   }
 }
 
@@ -86,10 +76,4 @@ function mix(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;
-}
-
-function grown(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }

@@ -1,7 +1,8 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../../identity/normalise.js";
 import type { HistoryEntry, IdentifierHashes } from "../types.js";
 import { scanAttemptIdentifiers } from "./attempt-identifiers.js";
-import { grown, TextTable } from "./text-table.js";
+import { grown } from "../../typed-arrays.js";
+import { TextTable } from "./text-table.js";
 
 const NONE = -1;
 const KIND_NUMBERS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, i]));

@@ -1,3 +1,5 @@
+import { grown, slotsFor } from "../../typed-arrays.js";
+
 const NONE = -1;
 /** The longest text kept: 255 UTF-8 bytes (what an identifier row can hold). */
 const MAX_BYTES = 255;
@@ -116,20 +118,10 @@ export class TextTable {
     this.poolUsed += length;
     this.slots[at] = entry + 1;
     // At most half full, so a probe stays short.
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (this.count * 2 > this.slots.length) this.slots = slotsFor(this.codes, this.count, this.slots.length * 2);
     return entry;
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let entry = 0; entry < this.count; entry++) {
-      let at = this.codes[entry]! & mask;
-      while (slots[at] !== 0) at = (at + 1) & mask;
-      slots[at] = entry + 1;
-    }
-    this.slots = slots;
-  }
 }
 
 /** A 32-bit hash of tag and bytes (FNV-1a, then MurmurHash3's finaliser). */
@@ -141,13 +133,4 @@ function codeOf(tag: number, bytes: Uint8Array, start: number, end: number): num
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;
-}
-
-type Grown = Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
-
-/** The array at twice its length, its contents kept. */
-export function grown<A extends Grown>(array: A): A {
-  const bigger = new (array.constructor as new (length: number) => A)(array.length * 2);
-  bigger.set(array as never);
-  return bigger;
 }
