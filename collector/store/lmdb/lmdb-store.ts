@@ -27,10 +27,11 @@ type WritePromise = Promise<boolean> & { flushed?: Promise<void> };
  * The embedded store: one LMDB environment in the data directory, one named database per record kind.
  * Reads are synchronous. Each identifier's history is held in memory (identifier-history.ts), rebuilt
  * when the store opens from one compact row per attempt (attempt-identifiers.ts); on disk an attempt
- * is then written only under keys that grow with time (its id) and two keyed by its order and token. An attempt's writes are plain asynchronous puts, which lmdb-js batches with
- * everything else written in the same event turn into one transaction run on its writer thread;
- * rarer multi-step writes (labels, retention) are transaction callbacks. Writes the contract calls
- * durable wait for the flush of their own transaction.
+ * is then written only under keys that grow with time (its id) and two keyed by its order and token.
+ * An attempt's writes are plain asynchronous puts, which lmdb-js batches with everything else
+ * written in the same event turn into one transaction run on its writer thread; rarer multi-step
+ * writes (labels, retention) are transaction callbacks. Writes the contract calls durable wait for
+ * the flush of their own transaction.
  */
 export class LmdbStore implements Store {
   private readonly root: RootDatabase;
@@ -84,6 +85,7 @@ export class LmdbStore implements Store {
       try {
         this.identifierHistory.addRow(key as string, value);
       } catch (err) {
+        void this.root.close();
         throw new Error(`${path}: attempt-identifiers row ${String(key)}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
@@ -165,8 +167,8 @@ export class LmdbStore implements Store {
   }
 
   /**
-   * The attempt is in `identifierHistory` from the call on, so an assess answered meanwhile already matches it; if
-   * the write fails it is taken out again.
+   * The attempt is in `identifierHistory` from the call on, so an assess answered meanwhile already
+   * matches it; if the write fails it is taken out again.
    */
   async recordAttempt(attempt: AttemptRecord): Promise<void> {
     this.identifierHistory.add(attempt.id, attempt.siteKey, attempt.tsMs, attempt.ids);
