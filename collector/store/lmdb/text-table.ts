@@ -1,6 +1,7 @@
 import { grown, slotsFor } from "../../typed-arrays.js";
 
 const NONE = -1;
+type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
 /** The longest text kept: 255 UTF-8 bytes (what an identifier row can hold). */
 const MAX_BYTES = 255;
 
@@ -54,7 +55,8 @@ export class TextTable {
 
   text(entry: number): string {
     const start = this.starts[entry]!;
-    return this.pool.toString("utf8", start, start + this.lengths[entry]!);
+    // Buffer's own method under `toString`, without its argument checks: reads make many of these.
+    return (this.pool as NodeBuffer).utf8Slice(start, start + this.lengths[entry]!);
   }
 
   /** Compares two entries' texts by their bytes, as LMDB orders keys: negative, 0 or positive. */
