@@ -23,12 +23,15 @@ function seeded(seed: number): () => number {
 }
 
 describe("the in-memory identifier history", () => {
-  it("answers history and historyReaching as the sorted index did, through adds out of time order, shared milliseconds, removals and replaced attempts", () => {
+  it("answers history and historyReaching as the sorted index did, through adds out of time order, shared milliseconds, removals, replaced attempts and reads in between", () => {
     const random = seeded(7);
     const pick = (prefix: string, n: number) => `${prefix}${Math.floor(random() * n)}`;
     const history = new IdentifierHistory();
     const held = new Map<string, Held>();
+    // Reads between the writes as well: a read unlinks the removed attempts it passes.
+    const check = (kind: IdentifierKind, hash: string) => expect(history.history(kind, hash, 0, 1_000_000)).toEqual(reference(held, kind, hash));
     for (let i = 0; i < 6000; i++) {
+      if (i % 250 === 0) for (const [kind, hash] of [["ip_net", "n2"], ["ip", "i7"], ["device", "d9"]] as [IdentifierKind, string][]) check(kind, hash);
       const roll = random();
       if (roll < 0.05 && held.size > 0) {
         const victim = [...held.keys()][Math.floor(random() * held.size)]!;

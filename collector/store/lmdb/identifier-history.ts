@@ -24,8 +24,8 @@ const KIND_NUMBERS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind,
  * - A posting joins one attempt to one identifier. Each identifier's postings form a list from its
  *   newest (`heads`) through `postingNext`, in the order the on-disk index sorted them: time, then
  *   attempt id, newest first. An attempt recorded late is linked in at its place.
- * A removed attempt (retention, or a write that failed) is marked and skipped by reads; its memory is
- * given back when the store next opens.
+ * A removed attempt (retention, or a write that failed) is marked, and taken out of each list by the
+ * first read that passes it; its memory is given back when the store next opens.
  */
 export class IdentifierHistory {
   private readonly identifiers = new TextTable();
@@ -94,11 +94,16 @@ export class IdentifierHistory {
     const out: HistoryEntry[] = [];
     const identifier = this.identifiers.find(kindNumber(kind), hash);
     if (identifier === NONE) return out;
+    let previous = NONE;
     for (let posting = this.heads[identifier]!; posting !== NONE && out.length < limit; posting = this.postingNext[posting]!) {
       const attempt = this.postingAttempts[posting]!;
-      if (this.attemptRemoved[attempt] === 1) continue;
+      if (this.attemptRemoved[attempt] === 1) {
+        this.unlink(identifier, previous, posting);
+        continue;
+      }
       if (this.attemptTimes[attempt]! < sinceMs) break;
       out.push(this.entry(attempt));
+      previous = posting;
     }
     return out;
   }
@@ -112,15 +117,30 @@ export class IdentifierHistory {
     const out: HistoryEntry[] = [];
     const identifier = this.identifiers.find(kindNumber(kind), hash);
     if (identifier === NONE) return out;
+    let previous = NONE;
     for (let posting = this.heads[identifier]!; posting !== NONE; posting = this.postingNext[posting]!) {
       const attempt = this.postingAttempts[posting]!;
-      if (this.attemptRemoved[attempt] === 1) continue;
+      if (this.attemptRemoved[attempt] === 1) {
+        this.unlink(identifier, previous, posting);
+        continue;
+      }
       const tsMs = this.attemptTimes[attempt]!;
       const n = out.length;
       if (!((n < limit && tsMs >= windowSinceMs) || (n < newest && tsMs >= sinceMs))) break;
       out.push(this.entry(attempt));
+      previous = posting;
     }
     return out;
+  }
+
+  /**
+   * Takes a removed attempt's posting out of its identifier's list as a read passes it, so that the
+   * attempts retention removed (the oldest, at the lists' ends) are walked over once, not on every read
+   * that reaches that far. The posting's own link is left as it is, so the walk goes on from it.
+   */
+  private unlink(identifier: number, previous: number, posting: number): void {
+    if (previous === NONE) this.heads[identifier] = this.postingNext[posting]!;
+    else this.postingNext[previous] = this.postingNext[posting]!;
   }
 
   /** A new attempt with no postings yet, in place of any attempt held under the same id. */
