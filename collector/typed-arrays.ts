@@ -21,3 +21,12 @@ export function slotsFor(codes: Int32Array, count: number, length: number): Int3
   }
   return slots;
 }
+
+/** MurmurHash3's finaliser: every input bit moves about half the output bits (for open-addressing codes). */
+export function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}

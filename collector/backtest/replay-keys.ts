@@ -1,6 +1,6 @@
 import type { IdentifierKeyer } from "../assess/identities.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
-import { grown, slotsFor } from "../typed-arrays.js";
+import { grown, mix, slotsFor } from "../typed-arrays.js";
 
 const KIND_SEEDS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, Math.imul(i + 1, 0x9e3779b9)]));
 
@@ -67,13 +67,4 @@ export class ReplayKeys implements IdentifierKeyer<number> {
     if (this.count * 2 > this.slots.length) this.slots = slotsFor(this.his, this.count, this.slots.length * 2);
     return key;
   }
-}
-
-/** MurmurHash3's finaliser: every input bit moves about half the output bits. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
 }

@@ -9,28 +9,29 @@ import type { IdentifierHashes } from "../types.js";
  * Bytes: a format byte (1), the time as a float64, the site key's UTF-8 length (1 byte) and bytes,
  * then per identifier its kind (its place in IDENTIFIER_KINDS), its hash's UTF-8 length and bytes.
  */
-export interface AttemptIdentifiers {
-  tsMs: number;
-  siteKey: string;
-  ids: IdentifierHashes;
-}
-
 const FORMAT = 1;
 const KIND_NUMBERS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, i]));
 
+/** An identifier kind's number in rows (its place in IDENTIFIER_KINDS). */
+export function kindNumber(kind: IdentifierKind): number {
+  const number = KIND_NUMBERS.get(kind);
+  if (number === undefined) throw new Error(`unknown identifier kind ${kind}`);
+  return number;
+}
+
 export function encodeAttemptIdentifiers(tsMs: number, siteKey: string, ids: IdentifierHashes): Buffer {
+  const site = Buffer.from(siteKey, "utf8");
+  if (site.length > 255) throw new Error("a site key is at most 255 bytes");
   const parts: [number, Buffer][] = [];
-  let size = 1 + 8 + 1 + Buffer.byteLength(siteKey);
+  let size = 1 + 8 + 1 + site.length;
   for (const kind in ids) {
     const hash = ids[kind as IdentifierKind];
     if (hash === undefined) continue;
     const bytes = Buffer.from(hash, "utf8");
     if (bytes.length > 255) throw new Error(`an identifier hash is at most 255 bytes (${kind})`);
-    parts.push([KIND_NUMBERS.get(kind as IdentifierKind)!, bytes]);
+    parts.push([kindNumber(kind as IdentifierKind), bytes]);
     size += 2 + bytes.length;
   }
-  const site = Buffer.from(siteKey, "utf8");
-  if (site.length > 255) throw new Error("a site key is at most 255 bytes");
   const row = Buffer.allocUnsafe(size);
   row[0] = FORMAT;
   row.writeDoubleLE(tsMs, 1);
@@ -60,13 +61,4 @@ export function scanAttemptIdentifiers(row: Buffer, onIdentifier: (kindNumber: n
     at = end;
   }
   return { tsMs: row.readDoubleLE(1), siteKey: row.toString("utf8", 10, siteEnd) };
-}
-
-export function decodeAttemptIdentifiers(row: Uint8Array): AttemptIdentifiers {
-  const bytes = Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength);
-  const ids: IdentifierHashes = {};
-  const { tsMs, siteKey } = scanAttemptIdentifiers(bytes, (kindNumber, start, end) => {
-    ids[IDENTIFIER_KINDS[kindNumber]!] = bytes.toString("utf8", start, end);
-  });
-  return { tsMs, siteKey, ids };
 }

@@ -1,11 +1,10 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../../identity/normalise.js";
 import type { HistoryEntry, IdentifierHashes } from "../types.js";
-import { scanAttemptIdentifiers } from "./attempt-identifiers.js";
+import { kindNumber, scanAttemptIdentifiers } from "./attempt-identifiers.js";
 import { grown } from "../../typed-arrays.js";
 import { TextTable } from "./text-table.js";
 
 const NONE = -1;
-const KIND_NUMBERS = new Map<IdentifierKind, number>(IDENTIFIER_KINDS.map((kind, i) => [kind, i]));
 
 /**
  * Every identifier's attempts, newest first, held in memory: what the rules read of history, answered
@@ -91,21 +90,7 @@ export class IdentifierHistory {
 
   /** Attempts that used this identifier at or after `sinceMs`, newest first, at most `limit`. */
   history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): HistoryEntry[] {
-    const out: HistoryEntry[] = [];
-    const identifier = this.identifiers.find(kindNumber(kind), hash);
-    if (identifier === NONE) return out;
-    let previous = NONE;
-    for (let posting = this.heads[identifier]!; posting !== NONE && out.length < limit; posting = this.postingNext[posting]!) {
-      const attempt = this.postingAttempts[posting]!;
-      if (this.attemptRemoved[attempt] === 1) {
-        this.unlink(identifier, previous, posting);
-        continue;
-      }
-      if (this.attemptTimes[attempt]! < sinceMs) break;
-      out.push(this.entry(attempt));
-      previous = posting;
-    }
-    return out;
+    return this.historyReaching(kind, hash, sinceMs, limit, sinceMs, 0);
   }
 
   /**
@@ -240,10 +225,4 @@ export class IdentifierHistory {
     this.postingAttempts = grown(this.postingAttempts);
     this.postingNext = grown(this.postingNext);
   }
-}
-
-function kindNumber(kind: IdentifierKind): number {
-  const number = KIND_NUMBERS.get(kind);
-  if (number === undefined) throw new Error(`unknown identifier kind ${kind}`);
-  return number;
 }

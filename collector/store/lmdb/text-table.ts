@@ -1,4 +1,4 @@
-import { grown, slotsFor } from "../../typed-arrays.js";
+import { grown, mix, slotsFor } from "../../typed-arrays.js";
 
 const NONE = -1;
 type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
@@ -130,9 +130,5 @@ export class TextTable {
 function codeOf(tag: number, bytes: Uint8Array, start: number, end: number): number {
   let h = Math.imul(tag + 1, 0x9e3779b9) ^ 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  return mix(h);
 }
