@@ -6,7 +6,8 @@ import { gather, reachAt, type HistoryReach } from "../../assess/gather.js";
 import { historyReach } from "../../engine.js";
 import { DEFAULT_RULESET } from "../../rules/default-ruleset.js";
 import type { IdentifierKind } from "../../identity/normalise.js";
-import type { AttemptRecord, IdentifierHashes, Label, ListEntry, Store } from "../types.js";
+import type { AttemptRecord, HistoryEntry, IdentifierHashes, Label, ListEntry, Store } from "../types.js";
+import { plainEntry } from "./identifier-history.js";
 import { LmdbStore } from "./lmdb-store.js";
 
 const T0 = Date.UTC(2026, 10, 20, 12);
@@ -91,7 +92,7 @@ describe("LMDB's one-read history (historyReaching)", () => {
       const ids = idsOf();
       const got = await gather(actual, ids, reach);
       const want = await gather(expected, ids, reach);
-      expect(got.history).toEqual(want.history);
+      expect(plainHistory(got.history)).toEqual(plainHistory(want.history));
       expect(got.graylist).toEqual(want.graylist);
       expect(got.graylistHops).toEqual(want.graylistHops);
       expect(got.isTrusted).toBe(want.isTrusted);
@@ -122,7 +123,12 @@ describe("LMDB's one-read history (historyReaching)", () => {
     const { history, links } = await gather(store, { ...ids, name: "m1", ip_net: "n0" }, reachAt(T0, SINCE, reads, false));
     expect(reads.name).toBeUndefined();
     expect(history.name).toEqual([]);
-    expect(history.ip_net).toEqual(await store.history("ip_net", "n0", T0 - reads.ip_net!, 1000));
+    expect(history.ip_net!.map(plainEntry)).toEqual(await store.history("ip_net", "n0", T0 - reads.ip_net!, 1000));
     expect(links).toEqual([]);
   });
 });
+
+/** Each kind's entries as plain objects (the LMDB store's local reads give entries with accessors). */
+function plainHistory(history: Partial<Record<string, HistoryEntry[]>>): Partial<Record<string, HistoryEntry[]>> {
+  return Object.fromEntries(Object.entries(history).map(([kind, entries]) => [kind, entries!.map(plainEntry)]));
+}

@@ -180,12 +180,13 @@ export class IdentifierHistory {
     return ta > tb || (ta === tb && this.attemptIds.compare(this.attemptIdEntries[a]!, this.attemptIdEntries[b]!) > 0);
   }
 
-  /**
-   * A new HistoryEntry for each read, not one kept per attempt: kept, they would survive into the old
-   * generation by the thousand a second, and copying them lengthened each young-generation collection
-   * (5–6 ms against 0.5 ms, measured), where one read's entries are garbage as soon as its assess ends.
-   */
-  private entry(attempt: number): HistoryEntry {
+  /** The attempt's id, made into text: an entry's `attemptId`. */
+  attemptIdOf(attempt: number): string {
+    return this.attemptIds.text(this.attemptIdEntries[attempt]!);
+  }
+
+  /** The attempt's identifiers, made into text: an entry's `ids`. */
+  idsOf(attempt: number): IdentifierHashes {
     const ids: IdentifierHashes = {};
     const first = this.attemptFirstPostings[attempt]!;
     const end = first + this.attemptPostingCounts[attempt]!;
@@ -193,12 +194,16 @@ export class IdentifierHistory {
       const identifier = this.postingIdentifiers[posting]!;
       ids[IDENTIFIER_KINDS[this.identifiers.tag(identifier)]!] = this.identifiers.text(identifier);
     }
-    return {
-      attemptId: this.attemptIds.text(this.attemptIdEntries[attempt]!),
-      siteKey: this.siteKeys[this.attemptSites[attempt]!]!,
-      tsMs: this.attemptTimes[attempt]!,
-      ids,
-    };
+    return ids;
+  }
+
+  /**
+   * A new HistoryEntry for each read, not one kept per attempt: kept, they would survive into the old
+   * generation by the thousand a second, and copying them lengthened each young-generation collection
+   * (5–6 ms against 0.5 ms, measured), where one read's entries are garbage as soon as its assess ends.
+   */
+  private entry(attempt: number): HistoryEntry {
+    return new HeldEntry(this, attempt, this.siteKeys[this.attemptSites[attempt]!]!, this.attemptTimes[attempt]!);
   }
 
   private siteNumber(siteKey: string): number {
@@ -225,4 +230,35 @@ export class IdentifierHistory {
     this.postingAttempts = grown(this.postingAttempts);
     this.postingNext = grown(this.postingNext);
   }
+}
+
+/**
+ * An entry of a history read. Its time and site are plain fields; its id and identifiers are made into
+ * text when first asked for. Most entries a read returns are only counted by time (an IP's or a
+ * network's velocity): making every entry's strings was a third of a read's cost. The attempt's data
+ * is never overwritten (a removed attempt is only marked), so an entry stays valid after its read.
+ * Its `attemptId` and `ids` are accessors: `{ ...entry }` drops them (see `plainEntry`).
+ */
+class HeldEntry implements HistoryEntry {
+  private heldIds: IdentifierHashes | undefined;
+
+  constructor(
+    private readonly history: IdentifierHistory,
+    private readonly attempt: number,
+    readonly siteKey: string,
+    readonly tsMs: number,
+  ) {}
+
+  get attemptId(): string {
+    return this.history.attemptIdOf(this.attempt);
+  }
+
+  get ids(): IdentifierHashes {
+    return (this.heldIds ??= this.history.idsOf(this.attempt));
+  }
+}
+
+/** The entry as a plain object, its accessors read: for comparing and printing. */
+export function plainEntry(entry: HistoryEntry): HistoryEntry {
+  return { attemptId: entry.attemptId, siteKey: entry.siteKey, tsMs: entry.tsMs, ids: { ...entry.ids } };
 }

@@ -18,7 +18,7 @@ import type {
 import type { IdentifierKind } from "../../identity/normalise.js";
 import { idFloor } from "../../ids.js";
 import { encodeAttemptIdentifiers } from "./attempt-identifiers.js";
-import { IdentifierHistory } from "./identifier-history.js";
+import { IdentifierHistory, plainEntry } from "./identifier-history.js";
 
 /** What an lmdb-js write returns when the environment is opened with `separateFlushed`. */
 type WritePromise = Promise<boolean> & { flushed?: Promise<void> };
@@ -247,11 +247,11 @@ export class LmdbStore implements Store {
   };
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
-    return this.identifierHistory.history(kind, hash, sinceMs, limit);
+    return this.identifierHistory.history(kind, hash, sinceMs, limit).map(plainEntry);
   }
 
   async historyReaching(kind: IdentifierKind, hash: string, windowSinceMs: number, limit: number, sinceMs: number, newest: number): Promise<HistoryEntry[]> {
-    return this.identifierHistory.historyReaching(kind, hash, windowSinceMs, limit, sinceMs, newest);
+    return this.identifierHistory.historyReaching(kind, hash, windowSinceMs, limit, sinceMs, newest).map(plainEntry);
   }
 
   async getLabel(attemptId: string): Promise<LabelRecord | undefined> {
