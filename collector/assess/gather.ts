@@ -207,6 +207,15 @@ export async function gather(store: Store, ids: IdentifierHashes, reachOrSinceMs
  * (no promise per read, no round to assemble). A history read short is read in one pass (historyReaching).
  */
 export function gatherLocal<K extends IdentifierKey>(local: LocalReads<K>, ids: IdentifierHashes<K>, reach: HistoryReach): Gathered<K> {
+  local.startReads?.();
+  try {
+    return readLocal(local, ids, reach);
+  } finally {
+    local.endReads?.();
+  }
+}
+
+function readLocal<K extends IdentifierKey>(local: LocalReads<K>, ids: IdentifierHashes<K>, reach: HistoryReach): Gathered<K> {
   const { sinceMs } = reach;
   const present: IdentifierKind[] = [];
   const history: Gathered<K>["history"] = {};

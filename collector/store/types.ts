@@ -79,6 +79,12 @@ export interface LocalReads<K extends IdentifierKey = string> {
   historyReaching(kind: IdentifierKind, hash: K, windowSinceMs: number, limit: number, sinceMs: number, newest: number): HistoryEntry<K>[];
   /** The identifier's entry on one list, if it has one. */
   listed(list: Label, kind: IdentifierKind, hash: K): ListEntry<K> | undefined;
+  /**
+   * Brackets one attempt's reads (a gather): in between, a store may give one entry object for an
+   * attempt that several of the identifiers' histories list, so its text is made once.
+   */
+  startReads?(): void;
+  endReads?(): void;
 }
 
 /** An identifier on a list because of a labelled attempt: `fraud` (the graylist) or `legit` (trusted). */

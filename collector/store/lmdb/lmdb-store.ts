@@ -244,6 +244,8 @@ export class LmdbStore implements Store {
     history: (kind, hash, sinceMs, limit) => this.identifierHistory.history(kind, hash, sinceMs, limit),
     historyReaching: (kind, hash, windowSinceMs, limit, sinceMs, newest) => this.identifierHistory.historyReaching(kind, hash, windowSinceMs, limit, sinceMs, newest),
     listed: (list, kind, hash) => this.listed(list, kind, hash),
+    startReads: () => this.identifierHistory.startReads(),
+    endReads: () => this.identifierHistory.endReads(),
   };
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
