@@ -1,24 +1,51 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { domainToUnicode } from "node:url";
 import { z } from "zod";
+import { TextTable } from "../text-table.js";
 import { activeSeverity } from "./params.js";
 import type { RuleDefinition } from "./types.js";
 
-let builtIn: ReadonlySet<string> | undefined;
+/** What findIn looks domains up in: a Set of the ruleset's own, or the built-in list. */
+interface DomainList {
+  readonly size: number;
+  has(domain: string): boolean;
+}
+
+/**
+ * The built-in list, held outside the JavaScript heap (TextTable). As a Set of strings it was half the
+ * collector's heap objects, which every full garbage collection marks: a full collection took 9.5 ms
+ * with it and 2.5 ms without (measured), and the collections' pauses are the assess's tail latency.
+ */
+class BuiltInDomains implements DomainList {
+  private readonly table = new TextTable();
+
+  constructor(lists: string[][]) {
+    for (const list of lists) for (const domain of list) this.table.intern(0, domain);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  has(domain: string): boolean {
+    return this.table.find(0, domain) !== -1;
+  }
+}
+
+let builtIn: DomainList | undefined;
 
 /**
  * The `disposable-email-domains` list (~120k domains, ~80 ms to load), read once on first use. Its
  * `wildcard.json` names domains whose every subdomain is disposable; parent domains are checked
- * anyway, so they simply join the set.
+ * anyway, so they simply join the list. Read as JSON rather than required, so the module cache does
+ * not keep the array of strings.
  */
-export function disposableDomains(): ReadonlySet<string> {
+export function disposableDomains(): DomainList {
   if (builtIn === undefined) {
     const require = createRequire(import.meta.url);
-    const domains = require("disposable-email-domains") as string[];
-    const wildcards = require("disposable-email-domains/wildcard.json") as string[];
-    const set = new Set(domains);
-    for (const domain of wildcards) set.add(domain);
-    builtIn = set;
+    const read = (name: string) => JSON.parse(readFileSync(require.resolve(name), "utf8")) as string[];
+    builtIn = new BuiltInDomains([read("disposable-email-domains"), read("disposable-email-domains/wildcard.json")]);
   }
   return builtIn;
 }
@@ -40,7 +67,7 @@ type Params = z.output<typeof params>;
  * The first of the domain and its parent domains with at least two labels (a.b.example.com,
  * b.example.com, example.com) that is on the list.
  */
-function findIn(domain: string, list: ReadonlySet<string>): string | undefined {
+function findIn(domain: string, list: DomainList): string | undefined {
   if (list.size === 0) return undefined;
   let from = 0;
   for (;;) {
@@ -53,7 +80,7 @@ function findIn(domain: string, list: ReadonlySet<string>): string | undefined {
 }
 
 /** The first listed domain or parent of the domain, then of its Unicode form (empty when there is none). */
-function findEitherIn(domain: string, unicode: string, list: ReadonlySet<string>): string | undefined {
+function findEitherIn(domain: string, unicode: string, list: DomainList): string | undefined {
   return findIn(domain, list) ?? (unicode === "" ? undefined : findIn(unicode, list));
 }
 

@@ -2,7 +2,7 @@ import { IDENTIFIER_KINDS, type IdentifierKind } from "../../identity/normalise.
 import type { HistoryEntry, IdentifierHashes } from "../types.js";
 import { kindNumber, scanAttemptIdentifiers } from "./attempt-identifiers.js";
 import { grown } from "../../typed-arrays.js";
-import { TextTable } from "./text-table.js";
+import { TextTable } from "../../text-table.js";
 
 const NONE = -1;
 

@@ -1,4 +1,4 @@
-import { grown, mix, slotsFor } from "../../typed-arrays.js";
+import { grown, mix, slotsFor } from "./typed-arrays.js";
 
 const NONE = -1;
 type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
@@ -31,15 +31,16 @@ export class TextTable {
     return this.count;
   }
 
-  /** The text's entry, or -1. */
+  /** The text's entry, or -1 (always for a text longer than any held). */
   find(tag: number, text: string): number {
     const length = this.encode(text);
-    return this.lookUp(tag, this.scratch, 0, length, false);
+    return length === NONE ? NONE : this.lookUp(tag, this.scratch, 0, length, false);
   }
 
   /** The text's entry, made on first sight. */
   intern(tag: number, text: string): number {
     const length = this.encode(text);
+    if (length === NONE) throw new Error(`a text of ${Buffer.byteLength(text)} bytes; at most ${MAX_BYTES}`);
     return this.lookUp(tag, this.scratch, 0, length, true);
   }
 
@@ -64,6 +65,7 @@ export class TextTable {
     return Buffer.compare(this.pool.subarray(this.starts[a]!, this.starts[a]! + this.lengths[a]!), this.pool.subarray(this.starts[b]!, this.starts[b]! + this.lengths[b]!));
   }
 
+  /** Puts the text's UTF-8 bytes in `scratch`: their length, or -1 when over MAX_BYTES. */
   private encode(text: string): number {
     // Plain ASCII, as hashes and ids are, is copied as it is; anything else is encoded.
     if (text.length <= MAX_BYTES) {
@@ -75,8 +77,7 @@ export class TextTable {
       }
       if (i === text.length) return i;
     }
-    const length = Buffer.byteLength(text);
-    if (length > MAX_BYTES) throw new Error(`a text of ${length} bytes; at most ${MAX_BYTES}`);
+    if (Buffer.byteLength(text) > MAX_BYTES) return NONE;
     return this.scratch.write(text, 0, "utf8");
   }
 

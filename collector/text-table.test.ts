@@ -30,7 +30,11 @@ describe("the text table", () => {
     expect(table.compare(a, a)).toBe(0);
   });
 
-  it("refuses a text over 255 bytes", () => {
-    expect(() => new TextTable().intern(0, "é".repeat(128))).toThrow("a text of 256 bytes; at most 255");
+  it("refuses to hold a text over 255 bytes, and finds none", () => {
+    const table = new TextTable();
+    expect(() => table.intern(0, "é".repeat(128))).toThrow("a text of 256 bytes; at most 255");
+    expect(table.find(0, "é".repeat(128))).toBe(-1);
+    expect(table.find(0, "x".repeat(100_000))).toBe(-1);
+    expect(table.size).toBe(0);
   });
 });
