@@ -260,6 +260,7 @@ export class IdentifierHistory {
  * Its `attemptId` and `ids` are accessors: `{ ...entry }` drops them (see `plainEntry`).
  */
 class HeldEntry implements HistoryEntry {
+  private heldId: string | undefined;
   private heldIds: IdentifierHashes | undefined;
 
   constructor(
@@ -270,7 +271,7 @@ class HeldEntry implements HistoryEntry {
   ) {}
 
   get attemptId(): string {
-    return this.history.attemptIdOf(this.attempt);
+    return (this.heldId ??= this.history.attemptIdOf(this.attempt));
   }
 
   get ids(): IdentifierHashes {
