@@ -72,6 +72,21 @@ describe("the in-memory identifier history", () => {
     expect(history.size).toEqual({ attempts: 2, identifiers: 5 });
   });
 
+  it("gives one entry per attempt between startReads and endReads, a new one per read outside", () => {
+    const history = new IdentifierHistory();
+    history.add("att_1", "pk_a", 10, { email: "e1", ip: "i1" });
+    const outside = [history.history("email", "e1", 0, 10)[0], history.history("ip", "i1", 0, 10)[0]];
+    expect(outside[0]).not.toBe(outside[1]);
+    history.startReads();
+    const [byEmail] = history.history("email", "e1", 0, 10);
+    const [byIp] = history.historyReaching("ip", "i1", 0, 10, 0, 5);
+    history.endReads();
+    expect(byEmail).toBe(byIp);
+    expect(byEmail!.ids).toBe(byIp!.ids);
+    expect(plainEntry(byEmail!)).toEqual({ attemptId: "att_1", siteKey: "pk_a", tsMs: 10, ids: { email: "e1", ip: "i1" } });
+    expect(history.history("email", "e1", 0, 10)[0]).not.toBe(byEmail);
+  });
+
   it("forgets a removed attempt everywhere, and a replaced one's old identifiers", () => {
     const history = new IdentifierHistory();
     history.add("att_1", "pk_a", 10, { email: "e1", ip: "i1" });

@@ -213,9 +213,10 @@ export class IdentifierHistory {
   }
 
   /**
-   * A new HistoryEntry for each read, not one kept per attempt: kept, they would survive into the old
-   * generation by the thousand a second, and copying them lengthened each young-generation collection
-   * (5–6 ms against 0.5 ms, measured), where one read's entries are garbage as soon as its assess ends.
+   * A new HistoryEntry for each read (or for each attempt between startReads and endReads), never one
+   * kept per attempt: kept, they would survive into the old generation by the thousand a second, and
+   * copying them lengthened each young-generation collection (5–6 ms against 0.5 ms, measured), where
+   * one read's entries are garbage as soon as its assess ends.
    */
   private entry(attempt: number): HistoryEntry {
     let entry = this.readEntries?.get(attempt);
