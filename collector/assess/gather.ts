@@ -1,6 +1,18 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../identity/normalise.js";
 import type { GraylistHop, HistoryReads } from "../rules/types.js";
-import type { GraylistEntry, GraylistView, HistoryEntry, IdentifierHashes, IdentifierKey, IdentifierRef, LinkedAttempt, ListEntry, LocalReads, Store } from "../store/types.js";
+import type {
+  GraylistEntry,
+  GraylistView,
+  HistoryEntry,
+  IdentifierHashes,
+  IdentifierKey,
+  IdentifierRef,
+  LinkedAttempt,
+  ListEntry,
+  LocalNumbers,
+  LocalReads,
+  Store,
+} from "../store/types.js";
 
 /** Earlier attempts read per identifier: enough for any window the rules use and for a device's history. */
 const HISTORY_LIMIT = 1000;
@@ -239,9 +251,14 @@ function readLocal<K extends IdentifierKey>(local: LocalReads<K>, ids: Identifie
   }
   if (cut) for (const { kind, hash } of tiedLinks(history, cut)) history[kind] = local.history(kind, hash, sinceMs, HISTORY_LIMIT);
 
-  const hops = hopsToLookUp(ids, present, history);
-  const graylistHops = graylistHopsOf(hops, ({ kind, hash }) => local.listed("fraud", kind, hash));
-  return new GatheredReads(reach.links !== false, history, graylist, graylistHops, isTrusted);
+  const graylistHops = local.numbers ? numberedGraylistHops(local, local.numbers, ids, present, history) : undefined;
+  return new GatheredReads(
+    reach.links !== false,
+    history,
+    graylist,
+    graylistHops ?? graylistHopsOf(hopsToLookUp(ids, present, history), ({ kind, hash }) => local.listed("fraud", kind, hash)),
+    isTrusted,
+  );
 }
 
 /**
@@ -290,38 +307,109 @@ interface HopsToLookUp<K extends IdentifierKey> {
 function hopsToLookUp<K extends IdentifierKey>(ids: IdentifierHashes<K>, present: IdentifierKind[], history: Gathered<K>["history"]): HopsToLookUp<K> {
   const hopRefs: IdentifierRef<K>[] = [];
   const hopSources: { kind: IdentifierKind; linked: HistoryEntry<K> }[] = [];
-  // The hashes already looked up or to be, the attempt's own and each hop's, of all kinds in one set:
-  // a store's hashes of different kinds never coincide (each is keyed by its kind). Made at the first
+  walkHops(textKeys<K>(), ids, present, history, (kind, linked, via, hash) => {
+    hopRefs.push({ kind: via, hash });
+    hopSources.push({ kind, linked });
+  });
+  return { hopRefs, hopSources };
+}
+
+/**
+ * How the hop walk tells attempts and identifiers apart: `attempt` gives each attempt a key (-1: the
+ * walk cannot key it), `own` an own identifier's key, `identifiers` a linked attempt's, in the order of its `ids`.
+ */
+interface HopKeys<K extends IdentifierKey, I> {
+  attempt(entry: HistoryEntry<K>): string | number;
+  own(kind: IdentifierKind, hash: K): I;
+  identifiers(entry: HistoryEntry<K>, attempt: string | number, visit: (kind: IdentifierKind, key: I) => void): void;
+}
+
+/** Keys as text: the attempt id and the identifiers' hashes, which any store's entries have. */
+function textKeys<K extends IdentifierKey>(): HopKeys<K, K> {
+  return {
+    attempt: (entry) => entry.attemptId,
+    own: (_kind, hash) => hash,
+    identifiers(entry, _attempt, visit) {
+      const ids = entry.ids;
+      // for-in rather than Object.entries: the same order, without an array per entry.
+      for (const kind in ids) visit(kind as IdentifierKind, ids[kind as IdentifierKind]!);
+    },
+  };
+}
+
+/**
+ * The hops, in look-up order: the identifiers of the newest linked attempts of each strong identifier,
+ * each once, with the kind whose history led to them. `hop` is called for each.
+ */
+function walkHops<K extends IdentifierKey, I>(
+  keys: HopKeys<K, I>,
+  ids: IdentifierHashes<K>,
+  present: IdentifierKind[],
+  history: Gathered<K>["history"],
+  hop: (kind: IdentifierKind, linked: HistoryEntry<K>, via: IdentifierKind, key: I) => void,
+): void {
+  let hops = 0;
+  // The identifiers already looked up or to be, the attempt's own and each hop's, of all kinds in one
+  // set: a store's keys of different kinds never coincide (each is keyed by its kind). Made at the first
   // linked attempt: many attempts (a new buyer on a new device) have none to walk.
-  let seen: Set<K> | undefined;
+  let seen: Set<I> | undefined;
   // A returning buyer's device, e-mail, card and address histories list the same earlier attempts: once
   // one has been walked, all its identifiers are in `seen` (or the look-ups are capped), so a second
   // walk would add nothing.
-  let walked: Set<string> | undefined;
+  let walked: Set<string | number> | undefined;
   for (const kind of present) {
     if (!HOP_KINDS.has(kind)) continue;
     const entries = history[kind]!;
-    for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER && hopRefs.length < MAX_HOP_LOOKUPS; i++) {
+    for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER && hops < MAX_HOP_LOOKUPS; i++) {
       const linked = entries[i]!;
+      const attempt = keys.attempt(linked);
       if (walked === undefined || seen === undefined) {
         walked = new Set();
         seen = new Set();
-        for (const own of present) if (HOP_KINDS.has(own)) seen.add(ids[own]!);
-      } else if (walked.has(linked.attemptId)) continue;
-      walked.add(linked.attemptId);
-      const linkedIds = linked.ids;
-      // for-in rather than Object.entries: the same order, without an array per entry.
-      for (const otherKind in linkedIds) {
-        if (!HOP_KINDS.has(otherKind as IdentifierKind) || hopRefs.length >= MAX_HOP_LOOKUPS) continue;
-        const hash = linkedIds[otherKind as IdentifierKind]!;
-        if (seen.has(hash)) continue;
-        seen.add(hash);
-        hopRefs.push({ kind: otherKind as IdentifierKind, hash });
-        hopSources.push({ kind, linked });
-      }
+        for (const own of present) if (HOP_KINDS.has(own)) seen.add(keys.own(own, ids[own]!));
+      } else if (walked.has(attempt)) continue;
+      walked.add(attempt);
+      const seenKeys = seen;
+      keys.identifiers(linked, attempt, (via, key) => {
+        if (!HOP_KINDS.has(via) || hops >= MAX_HOP_LOOKUPS || seenKeys.has(key)) return;
+        seenKeys.add(key);
+        hops++;
+        hop(kind, linked, via, key);
+      });
     }
   }
-  return { hopRefs, hopSources };
+}
+
+/**
+ * The graylist hops of a local store with numbers (LocalNumbers): the same hops in the same order, each
+ * kind's first hit kept, as `graylistHopsOf(hopsToLookUp(...))` finds them, but walked on numbers, and
+ * a hop's list read only when the store cannot rule it out. Undefined when an entry to walk is not
+ * one of the store's own reads (the text walk then answers).
+ */
+function numberedGraylistHops<K extends IdentifierKey>(
+  local: LocalReads<K>,
+  numbers: LocalNumbers<K>,
+  ids: IdentifierHashes<K>,
+  present: IdentifierKind[],
+  history: Gathered<K>["history"],
+): Gathered["graylistHops"] | undefined {
+  for (const kind of present) {
+    if (!HOP_KINDS.has(kind)) continue;
+    const entries = history[kind]!;
+    for (let i = 0; i < entries.length && i < HOP_ATTEMPTS_PER_IDENTIFIER; i++) if (numbers.attemptOf(entries[i]!) === -1) return undefined;
+  }
+  const keys: HopKeys<K, number> = {
+    attempt: (entry) => numbers.attemptOf(entry),
+    own: (kind, hash) => numbers.identifierOf(kind, hash),
+    identifiers: (_entry, attempt, visit) => numbers.forEachIdentifier(attempt as number, visit),
+  };
+  const graylistHops: Gathered["graylistHops"] = {};
+  walkHops(keys, ids, present, history, (kind, linked, via, identifier) => {
+    if (graylistHops[kind] || !numbers.mayBeFraudListed(identifier)) return;
+    const found = local.listed("fraud", via, numbers.keyOf(identifier));
+    if (found) graylistHops[kind] = { linkedAttemptId: linked.attemptId, via, fraudAttemptId: found.attemptId };
+  });
+  return graylistHops;
 }
 
 /**

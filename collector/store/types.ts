@@ -85,6 +85,26 @@ export interface LocalReads<K extends IdentifierKey = string> {
    */
   startReads?(): void;
   endReads?(): void;
+  /** The store's own numbers for what its reads return, where it has them: the graylist hops walk those instead of text. */
+  readonly numbers?: LocalNumbers<K>;
+}
+
+/**
+ * A local store's numbers for the attempts and identifiers of the entries its history reads return,
+ * so that walking many linked attempts' identifiers (the graylist hops) makes no text and reads no list
+ * for an identifier that cannot be on it.
+ */
+export interface LocalNumbers<K extends IdentifierKey = string> {
+  /** The entry's attempt, if a read of this store returned the entry; otherwise -1. */
+  attemptOf(entry: HistoryEntry<K>): number;
+  /** The identifier's number; -1 for one that no held attempt has and no list names. */
+  identifierOf(kind: IdentifierKind, hash: K): number;
+  /** The attempt's identifiers, in the order of the entry's `ids`. */
+  forEachIdentifier(attempt: number, visit: (kind: IdentifierKind, identifier: number) => void): void;
+  /** False only when the identifier is not on the `fraud` list; true means it may be (ask `listed`). */
+  mayBeFraudListed(identifier: number): boolean;
+  /** The identifier as the store's key. */
+  keyOf(identifier: number): K;
 }
 
 /** An identifier on a list because of a labelled attempt: `fraud` (the graylist) or `legit` (trusted). */

@@ -39,6 +39,11 @@ function withoutLocalReads(store: Store): Store {
   return Object.assign(Object.create(store) as Store, { local: undefined });
 }
 
+/** The same store with local reads that give no numbers, so gather walks the graylist hops on text. */
+function withoutNumbers(store: LmdbStore): Store {
+  return Object.assign(Object.create(store) as Store, { local: { ...store.local, numbers: undefined } });
+}
+
 describe("LMDB's one-read history (historyReaching)", () => {
   let dir: string;
   let store: LmdbStore;
@@ -115,6 +120,11 @@ describe("LMDB's one-read history (historyReaching)", () => {
       expect(met.hops).toBeGreaterThan(0);
       expect(met.trusted).toBeGreaterThan(0);
     }
+  });
+
+  it("walks the graylist hops on its numbers to the same hops as on text", async () => {
+    const met = await expectSameGather(store, withoutNumbers(store), reachAt(T0, SINCE, historyReach([DEFAULT_RULESET])));
+    expect(met.hops).toBeGreaterThan(0);
   });
 
   it("without links, reads a kind no rule reads not at all and the others only as far as the rules do", async () => {

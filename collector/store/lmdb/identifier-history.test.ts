@@ -113,7 +113,7 @@ describe("the in-memory identifier history", () => {
       fromRows.addRow(a.id, encodeAttemptIdentifiers(a.tsMs, a.siteKey, a.ids));
     }
     for (const [kind, hash] of [["email", "q1Nn3Yp0x3J9cK2bX4f8Ag"], ["ip", "i1"], ["name", "nämn ✓"]] as [IdentifierKind, string][]) {
-      expect(fromRows.history(kind, hash, 0, 10)).toEqual(fromAttempts.history(kind, hash, 0, 10));
+      expect(fromRows.history(kind, hash, 0, 10).map(plainEntry)).toEqual(fromAttempts.history(kind, hash, 0, 10).map(plainEntry));
     }
     expect(fromRows.history("email", "q1Nn3Yp0x3J9cK2bX4f8Ag", 0, 10).map((e) => e.attemptId)).toEqual(["att_2", "att_1"]);
     expect(fromRows.size).toEqual({ attempts: 3, identifiers: 3 });

@@ -1,5 +1,5 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../../identity/normalise.js";
-import type { HistoryEntry, IdentifierHashes } from "../types.js";
+import type { HistoryEntry, IdentifierHashes, LocalNumbers } from "../types.js";
 import { kindNumber, scanAttemptIdentifiers } from "./attempt-identifiers.js";
 import { grown } from "../../typed-arrays.js";
 import { TextTable } from "../../text-table.js";
@@ -31,6 +31,8 @@ export class IdentifierHistory {
   /** By identifier: its newest posting (set for the first `knownIdentifiers`). */
   private heads = new Int32Array(1 << 11);
   private knownIdentifiers = 0;
+  /** By identifier: 1 if it was put on the fraud list since the store opened or was on it then (see markFraudListed). */
+  private fraudMarks = new Uint8Array(1 << 11);
 
   private postingIdentifiers = new Int32Array(1 << 12);
   private postingAttempts = new Int32Array(1 << 12);
@@ -149,12 +151,45 @@ export class IdentifierHistory {
     return attempt;
   }
 
-  /** Joins the attempt (the newest made) to one of its identifiers. */
-  private post(attempt: number, identifier: number): void {
+  /**
+   * Notes that the identifier is on the fraud list, held even when no attempt has it (yet). A mark is
+   * never taken back: an identifier taken off the list stays marked until the store next opens, which
+   * only costs its hops a list read that finds nothing.
+   */
+  markFraudListed(kind: IdentifierKind, hash: string): void {
+    const identifier = this.identifiers.intern(kindNumber(kind), hash);
+    this.know(identifier);
+    this.fraudMarks[identifier] = 1;
+  }
+
+  /** Gives identifiers up to this one an empty history, and room for their marks. */
+  private know(identifier: number): void {
     for (; this.knownIdentifiers <= identifier; this.knownIdentifiers++) {
       if (this.knownIdentifiers === this.heads.length) this.heads = grown(this.heads);
       this.heads[this.knownIdentifiers] = NONE;
     }
+    while (this.fraudMarks.length < this.heads.length) this.fraudMarks = grown(this.fraudMarks);
+  }
+
+  /** The numbers behind this history's entries, for the graylist hops' walk (LocalNumbers). */
+  readonly numbers: LocalNumbers = {
+    attemptOf: (entry) => (entry instanceof HeldEntry ? entry.attemptIn(this) : NONE),
+    identifierOf: (kind, hash) => this.identifiers.find(kindNumber(kind), hash),
+    forEachIdentifier: (attempt, visit) => {
+      const first = this.attemptFirstPostings[attempt]!;
+      const end = first + this.attemptPostingCounts[attempt]!;
+      for (let posting = first; posting < end; posting++) {
+        const identifier = this.postingIdentifiers[posting]!;
+        visit(IDENTIFIER_KINDS[this.identifiers.tag(identifier)]!, identifier);
+      }
+    },
+    mayBeFraudListed: (identifier) => this.fraudMarks[identifier] === 1,
+    keyOf: (identifier) => this.identifiers.text(identifier),
+  };
+
+  /** Joins the attempt (the newest made) to one of its identifiers. */
+  private post(attempt: number, identifier: number): void {
+    this.know(identifier);
     const posting = this.postingCount++;
     if (posting === this.postingNext.length) this.growPostings();
     this.postingIdentifiers[posting] = identifier;
@@ -270,6 +305,11 @@ class HeldEntry implements HistoryEntry {
     readonly siteKey: string,
     readonly tsMs: number,
   ) {}
+
+  /** The attempt's number in `history`, if the entry is one of its reads; otherwise -1. */
+  attemptIn(history: IdentifierHistory): number {
+    return history === this.history ? this.attempt : NONE;
+  }
 
   get attemptId(): string {
     return (this.heldId ??= this.history.attemptIdOf(this.attempt));

@@ -89,6 +89,7 @@ export class LmdbStore implements Store {
         throw new Error(`${path}: attempt-identifiers row ${String(key)}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    for (const { value } of this.lists.getRange()) if (value.list === "fraud") this.identifierHistory.markFraudListed(value.kind, value.hash);
     const { attempts, identifiers } = this.identifierHistory.size;
     if (attempts > 0) log(`store: history of ${count(attempts, "attempt")} (${count(identifiers, "identifier")}) loaded in ${seconds(started)}`);
   }
@@ -246,6 +247,7 @@ export class LmdbStore implements Store {
     listed: (list, kind, hash) => this.listed(list, kind, hash),
     startReads: () => this.identifierHistory.startReads(),
     endReads: () => this.identifierHistory.endReads(),
+    numbers: this.identifierHistory.numbers,
   };
 
   async history(kind: IdentifierKind, hash: string, sinceMs: number, limit: number): Promise<HistoryEntry[]> {
@@ -261,6 +263,8 @@ export class LmdbStore implements Store {
   }
 
   async putLabel(label: LabelRecord, identifiers: IdentifierRef[], entries: ListEntry[]): Promise<void> {
+    // Marked before the write: a mark only says "may be listed", and an assess answered meanwhile reads the list.
+    for (const entry of entries) if (entry.list === "fraud") this.identifierHistory.markFraudListed(entry.kind, entry.hash);
     await this.commit(() => {
       this.labels.put(keys.label(label.attemptId), label);
       for (const list of ["fraud", "legit"] as const) {
