@@ -6,13 +6,13 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { identifierHashes } from "../collector/assess/identities.js";
-import { parseConfig, type StoreConfig } from "../collector/config.js";
+import { parseConfig } from "../collector/config.js";
 import { lookbackMs } from "../collector/engine.js";
 import { IdentifierHasher } from "../collector/identity/hash.js";
 import { IDENTIFIER_KINDS, type IdentifierKind } from "../collector/identity/normalise.js";
 import { startCollector } from "../collector/main.js";
 import { DEFAULT_RULESET } from "../collector/rules/default-ruleset.js";
-import { openStore } from "../collector/store/open.js";
+import { LmdbStore } from "../collector/store/lmdb/lmdb-store.js";
 import type { Store } from "../collector/store/types.js";
 import { syntheticAttempt } from "./assess-data.js";
 import { machine, type Machine } from "./machine.js";
@@ -55,6 +55,8 @@ export interface AssessBenchResult {
     fillStarvedSeconds: number;
     /** Bytes the LMDB data directory takes on disk after the fill. */
     dataBytes: number;
+    /** A reused store's attempts as the run starts: earlier runs' assessed attempts are among them. */
+    heldAttempts?: number;
   };
   /** What an assess of the benchmark's orders reads: history entries over all its identifiers (sampled before the load). */
   history: {
@@ -142,11 +144,11 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     sites: [{ siteKey: SITE_KEY, secretKey: SECRET_KEY, origins: ["http://127.0.0.1:1"] }],
   });
   const nowMs = Date.now();
-  let filled: Awaited<ReturnType<typeof loadPriorHistory>>;
+  let filled: Omit<Awaited<ReturnType<typeof loadPriorHistory>>, "hashKey"> & { hashKey: Buffer | undefined };
   try {
     if (isReused) {
       log(`assess: reusing the prior attempts in ${dataDir}`);
-      filled = { seconds: 0, rate: 0, starvedSeconds: 0, hashKey: await readHashKey(config.store) };
+      filled = { seconds: 0, rate: 0, starvedSeconds: 0, hashKey: undefined };
     } else {
       log(`assess: recording ${attempts.toLocaleString("en")} prior attempts over ${HISTORY_DAYS} days in ${dataDir}`);
       filled = await loadPriorHistory(config.store, { count: attempts, siteKey: SITE_KEY, seed: SEEDS.prior, returningShare: RETURNING_SHARE, nowMs, days: HISTORY_DAYS }, log);
@@ -155,8 +157,7 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     removeData();
     throw err;
   }
-  const { hashKey } = filled;
-  const prior = { attempts, days: HISTORY_DAYS, fillSeconds: filled.seconds, fillRate: filled.rate, fillStarvedSeconds: filled.starvedSeconds, dataBytes: diskBytes(dataDir) };
+  const prior: AssessBenchResult["prior"] = { attempts, days: HISTORY_DAYS, fillSeconds: filled.seconds, fillRate: filled.rate, fillStarvedSeconds: filled.starvedSeconds, dataBytes: diskBytes(dataDir) };
   log(`assess: filled in ${prior.fillSeconds} s (${prior.fillRate.toLocaleString("en")} attempts/s), ${(prior.dataBytes / 2 ** 30).toFixed(2)} GiB on disk`);
 
   const collectorLog: string[] = [];
@@ -165,7 +166,10 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
     throw err;
   });
   try {
+    if (isReused && collector.store instanceof LmdbStore) prior.heldAttempts = collector.store.historySize.attempts;
     const sinceMs = Date.now() - Math.max(lookbackMs([DEFAULT_RULESET]), config.retentionDays * DAY_MS);
+    // A reused store's key is read through the collector: opening the store for it alone would rebuild its history twice.
+    const hashKey = filled.hashKey ?? (await collector.store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32)));
     const history = await countHistory(collector.store, new IdentifierHasher(hashKey), Math.round(rate * seconds), sinceMs);
 
     const plan: LoadPlan = {
@@ -234,15 +238,6 @@ export async function benchAssess(options: AssessBenchOptions = {}): Promise<Ass
   } finally {
     await collector.close();
     removeData();
-  }
-}
-
-async function readHashKey(storeConfig: StoreConfig): Promise<Buffer> {
-  const store = openStore(storeConfig);
-  try {
-    return await store.getOrCreateSecret("identifier-hash-key", () => randomBytes(32));
-  } finally {
-    await store.close();
   }
 }
 

@@ -93,7 +93,8 @@ export function printAssess({ machine, target, prior, history, openLoop, closedL
   const ms = (l: { p50: number; p90: number; p99: number; max: number }) => `p50 ${n(round(l.p50))} · p90 ${n(round(l.p90))} · p99 ${n(round(l.p99))} · max ${n(round(l.max))} ms`;
   const errors = Object.entries(openLoop.errorKinds).map(([kind, count]) => `${count}× ${kind}`).join(", ");
   console.log(`${tag} assess machine          ${machine.cores} cores (${machine.cpu}), node ${machine.node}, load average ${machine.loadAverage} as the load started`);
-  console.log(`${tag} assess prior history    ${n(prior.attempts)} attempts over ${prior.days} days, filled at ${n(prior.fillRate)} attempts/s (${prior.fillSeconds} s), ${(prior.dataBytes / 2 ** 30).toFixed(2)} GiB LMDB`);
+  const filled = prior.heldAttempts === undefined ? `filled at ${n(prior.fillRate)} attempts/s (${prior.fillSeconds} s)` : `reused: ${n(prior.heldAttempts)} held, with earlier runs' attempts`;
+  console.log(`${tag} assess prior history    ${n(prior.attempts)} attempts over ${prior.days} days, ${filled}, ${(prior.dataBytes / 2 ** 30).toFixed(2)} GiB LMDB`);
   console.log(
     `${tag} assess history read     ${history.meanEntries} entries per assess on average (p50 ${history.p50Entries}, p99 ${n(history.p99Entries)}, max ${n(history.maxEntries)}); ` +
       `${Math.round(history.withHistoryShare * 100)}% of orders share an identifier with an earlier attempt, ` +
