@@ -258,6 +258,7 @@ function readLocal<K extends IdentifierKey>(local: LocalReads<K>, ids: Identifie
     graylist,
     graylistHops ?? graylistHopsOf(hopsToLookUp(ids, present, history), ({ kind, hash }) => local.listed("fraud", kind, hash)),
     isTrusted,
+    local.numbers,
   );
 }
 
@@ -287,11 +288,12 @@ class GatheredReads<K extends IdentifierKey> implements Gathered<K> {
     readonly graylist: Gathered<K>["graylist"],
     readonly graylistHops: Gathered["graylistHops"],
     readonly isTrusted: boolean,
+    private readonly numbers?: LocalNumbers<K>,
   ) {}
 
   /** Worked out when read: the assessor records them, a backtest replay never reads them. */
   get links(): LinkedAttempt[] {
-    return this.hasLinks ? linksOf(this.history) : [];
+    return this.hasLinks ? linksOf(this.history, this.numbers) : [];
   }
 }
 
@@ -431,20 +433,29 @@ function tiedLinks<K extends IdentifierKey>(history: Gathered<K>["history"], cut
   return cut.filter(({ kind }) => history[kind]!.at(-1)!.tsMs === horizonMs);
 }
 
-/** The most recent earlier attempts sharing any identifier, each with the identifiers it shares. */
-function linksOf<K extends IdentifierKey>(history: Gathered<K>["history"]): LinkedAttempt[] {
+/**
+ * The most recent earlier attempts sharing any identifier, each with the identifiers it shares. With
+ * a local store's numbers, attempts are told apart by number, and only the links kept get their id as text.
+ */
+function linksOf<K extends IdentifierKey>(history: Gathered<K>["history"], numbers?: LocalNumbers<K>): LinkedAttempt[] {
   const lists = Object.entries(history) as [IdentifierKind, HistoryEntry<K>[]][];
   const sinceMs = linkHorizonMs(lists);
-  const byAttempt = new Map<string, LinkedAttempt>();
+  // A number and a text never coincide as keys: an entry the store cannot number goes by its id.
+  const byAttempt = new Map<string | number, { entry: HistoryEntry<K>; via: IdentifierKind[] }>();
   for (const [kind, entries] of lists) {
     for (const entry of entries) {
       if (entry.tsMs < sinceMs) break;
-      const link = byAttempt.get(entry.attemptId) ?? { attemptId: entry.attemptId, tsMs: entry.tsMs, via: [] };
-      link.via.push(kind);
-      byAttempt.set(entry.attemptId, link);
+      const number = numbers ? numbers.attemptOf(entry) : -1;
+      const key = number === -1 ? entry.attemptId : number;
+      const link = byAttempt.get(key);
+      if (link) link.via.push(kind);
+      else byAttempt.set(key, { entry, via: [kind] });
     }
   }
-  return [...byAttempt.values()].sort((a, b) => b.tsMs - a.tsMs).slice(0, MAX_LINKS);
+  return [...byAttempt.values()]
+    .sort((a, b) => b.entry.tsMs - a.entry.tsMs)
+    .slice(0, MAX_LINKS)
+    .map(({ entry, via }) => ({ attemptId: entry.attemptId, tsMs: entry.tsMs, via }));
 }
 
 /**
