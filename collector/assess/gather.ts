@@ -317,8 +317,8 @@ function hopsToLookUp<K extends IdentifierKey>(ids: IdentifierHashes<K>, present
 }
 
 /**
- * How the hop walk tells attempts and identifiers apart: `attempt` gives each attempt a key (-1: the
- * walk cannot key it), `own` an own identifier's key, `identifiers` a linked attempt's, in the order of its `ids`.
+ * How the hop walk tells attempts and identifiers apart: `attempt` gives each linked attempt a key,
+ * `own` an own identifier's key, `identifiers` a linked attempt's, in the order of its `ids`.
  */
 interface HopKeys<K extends IdentifierKey, I> {
   attempt(entry: HistoryEntry<K>): string | number;
