@@ -27,6 +27,19 @@ describe("RateLimiter", () => {
     expect(limiter.size).toBe(1000);
     expect(limiter.take("ip-49999")).toBeGreaterThan(0);
   });
+
+  it("forgets the key used least recently, not the one seen first, also after a key is used many times in a row", () => {
+    const limiter = new RateLimiter({ perSecond: 1, burst: 1 }, 3, () => 0);
+    for (const key of ["a", "b", "c"]) expect(limiter.take(key)).toBe(0);
+    expect(limiter.take("a")).toBe(1); // a is now the most recently used
+    expect(limiter.take("d")).toBe(0); // forgets b
+    expect(limiter.take("a")).toBe(1);
+    for (let i = 0; i < 5; i++) expect(limiter.take("d")).toBe(1);
+    expect(limiter.take("e")).toBe(0); // forgets c, the least recently used; a and d stay
+    expect([limiter.take("a"), limiter.take("d")]).toEqual([1, 1]);
+    expect([limiter.take("b"), limiter.take("c")]).toEqual([0, 0]); // forgotten: full buckets again
+    expect(limiter.size).toBe(3);
+  });
 });
 
 describe("ConnectionCounter", () => {

@@ -20,6 +20,8 @@ const DEFAULT_MAX_KEYS = 100_000;
 
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
+  /** The key taken from last: the map's last entry. */
+  private newestKey: string | undefined;
 
   constructor(
     private readonly limit: BucketLimit,
@@ -32,16 +34,19 @@ export class RateLimiter {
     const nowMs = this.now();
     const bucket = this.buckets.get(key);
     let tokens = this.limit.burst;
-    if (bucket) {
-      tokens = Math.min(this.limit.burst, bucket.tokens + ((nowMs - bucket.atMs) / 1000) * this.limit.perSecond);
-      this.buckets.delete(key); // re-inserted below, so the map's order is least recently used first
+    if (bucket) tokens = Math.min(this.limit.burst, bucket.tokens + ((nowMs - bucket.atMs) / 1000) * this.limit.perSecond);
+    const isAllowed = tokens >= cost;
+    const left = isAllowed ? tokens - cost : tokens;
+    if (bucket && key === this.newestKey) {
+      // Already the most recently used (a merchant's backend calls from one address with one key):
+      // updated in place, since re-inserting it would make the map allocate on every request.
+      bucket.tokens = left;
+      bucket.atMs = nowMs;
+    } else {
+      if (bucket) this.buckets.delete(key); // re-inserted below, so the map's order is least recently used first
+      this.remember(key, left, nowMs);
     }
-    if (tokens < cost) {
-      this.remember(key, tokens, nowMs);
-      return Math.max(1, Math.ceil((cost - tokens) / this.limit.perSecond));
-    }
-    this.remember(key, tokens - cost, nowMs);
-    return 0;
+    return isAllowed ? 0 : Math.max(1, Math.ceil((cost - tokens) / this.limit.perSecond));
   }
 
   get size(): number {
@@ -54,6 +59,7 @@ export class RateLimiter {
       if (oldest !== undefined) this.buckets.delete(oldest);
     }
     this.buckets.set(key, { tokens, atMs });
+    this.newestKey = key;
   }
 }
 
