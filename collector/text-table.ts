@@ -124,7 +124,6 @@ export class TextTable {
     if (this.count * 2 > this.slots.length) this.slots = slotsFor(this.codes, this.count, this.slots.length * 2);
     return entry;
   }
-
 }
 
 /** A 32-bit hash of tag and bytes (FNV-1a, then MurmurHash3's finaliser). */

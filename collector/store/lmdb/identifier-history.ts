@@ -165,24 +165,19 @@ export class IdentifierHistory {
   /** Gives identifiers up to this one an empty history, and room for their marks. */
   private know(identifier: number): void {
     for (; this.knownIdentifiers <= identifier; this.knownIdentifiers++) {
-      if (this.knownIdentifiers === this.heads.length) this.heads = grown(this.heads);
+      if (this.knownIdentifiers === this.heads.length) {
+        this.heads = grown(this.heads);
+        this.fraudMarks = grown(this.fraudMarks);
+      }
       this.heads[this.knownIdentifiers] = NONE;
     }
-    while (this.fraudMarks.length < this.heads.length) this.fraudMarks = grown(this.fraudMarks);
   }
 
   /** The numbers behind this history's entries, for the graylist hops' walk (LocalNumbers). */
   readonly numbers: LocalNumbers = {
     attemptOf: (entry) => (entry instanceof HeldEntry ? entry.attemptIn(this) : NONE),
     identifierOf: (kind, hash) => this.identifiers.find(kindNumber(kind), hash),
-    forEachIdentifier: (attempt, visit) => {
-      const first = this.attemptFirstPostings[attempt]!;
-      const end = first + this.attemptPostingCounts[attempt]!;
-      for (let posting = first; posting < end; posting++) {
-        const identifier = this.postingIdentifiers[posting]!;
-        visit(IDENTIFIER_KINDS[this.identifiers.tag(identifier)]!, identifier);
-      }
-    },
+    forEachIdentifier: (attempt, visit) => this.forEachIdentifier(attempt, visit),
     mayBeFraudListed: (identifier) => this.fraudMarks[identifier] === 1,
     keyOf: (identifier) => this.identifiers.text(identifier),
   };
@@ -238,13 +233,18 @@ export class IdentifierHistory {
   /** The attempt's identifiers, made into text: an entry's `ids`. */
   idsOf(attempt: number): IdentifierHashes {
     const ids: IdentifierHashes = {};
+    this.forEachIdentifier(attempt, (kind, identifier) => (ids[kind] = this.identifiers.text(identifier)));
+    return ids;
+  }
+
+  /** The attempt's identifiers with their kinds, in the order its postings were made. */
+  private forEachIdentifier(attempt: number, visit: (kind: IdentifierKind, identifier: number) => void): void {
     const first = this.attemptFirstPostings[attempt]!;
     const end = first + this.attemptPostingCounts[attempt]!;
     for (let posting = first; posting < end; posting++) {
       const identifier = this.postingIdentifiers[posting]!;
-      ids[IDENTIFIER_KINDS[this.identifiers.tag(identifier)]!] = this.identifiers.text(identifier);
+      visit(IDENTIFIER_KINDS[this.identifiers.tag(identifier)]!, identifier);
     }
-    return ids;
   }
 
   /**
